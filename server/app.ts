@@ -1,0 +1,145 @@
+/**
+ * Wiring: one HTTP server on one port serving the web page, the REST API under /api and the
+ * collaboration websocket under /collab. Policy lives in the extensions and the service; this
+ * file only connects them.
+ */
+import { existsSync } from 'node:fs';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import path from 'node:path';
+import { Hocuspocus } from '@hocuspocus/server';
+import express from 'express';
+import { WebSocketServer } from 'ws';
+import * as Y from 'yjs';
+import { Authenticator } from './auth/authenticator';
+import { reapplyProjectAccess } from './collab/accessRevocation';
+import { AnchorRepairExtension } from './collab/extensions/anchorRepair';
+import { AuthenticationExtension } from './collab/extensions/authentication';
+import { DurableLogExtension } from './collab/extensions/durableLog';
+import { DocumentGateway } from './collab/gateway';
+import type { CocodeConfig } from './config';
+import { requireUser } from './rest/authenticate';
+import { authRoutes } from './rest/authRoutes';
+import { documentRoutes } from './rest/documentRoutes';
+import { errorHandler, unknownRoute } from './rest/errors';
+import { projectRoutes } from './rest/projectRoutes';
+import { requestSchemas } from './rest/schemas';
+import { CocodeService } from './service';
+import { openSqliteStorage } from './storage/sqlite';
+import type { Storage } from './storage/types';
+
+export interface CocodeServer {
+  /** Base URL, e.g. http://127.0.0.1:41234 */
+  url: string;
+  port: number;
+  service: CocodeService;
+  storage: Storage;
+  hocuspocus: Hocuspocus;
+  anchorRepair: AnchorRepairExtension;
+  durableLog: DurableLogExtension;
+  /** Stops accepting, closes connections, compacts every open document, closes the store. */
+  close(): Promise<void>;
+}
+
+/** Delay between the last transcript edit and the anchor repair pass. */
+const anchorRepairDebounceMs = 300;
+
+export async function startCocodeServer(config: CocodeConfig): Promise<CocodeServer> {
+  const log = (message: string) => {
+    if (!config.quiet) console.log(`[cocode] ${message}`);
+  };
+  const storage = openSqliteStorage(config.dataDir);
+  const authenticator = new Authenticator(storage.relational);
+  const durableLog = new DurableLogExtension(storage.documents, log);
+  const anchorRepair = new AnchorRepairExtension(storage.relational, anchorRepairDebounceMs, log);
+  const hocuspocus = new Hocuspocus({
+    quiet: true,
+    debounce: config.storeDebounceMs,
+    maxDebounce: config.storeMaxDebounceMs,
+    extensions: [new AuthenticationExtension(authenticator), durableLog, anchorRepair],
+  });
+  const gateway = new DocumentGateway(hocuspocus);
+  anchorRepair.attach(gateway);
+  const service = new CocodeService(storage.relational, gateway, config);
+  service.onAccessChanged = (projectId) => reapplyProjectAccess(hocuspocus, storage.relational, projectId);
+  const schemas = requestSchemas(config.limits);
+
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', 'loopback');
+  const api = express.Router();
+  api.use(express.json({ limit: config.limits.restBodyBytes }));
+  api.get('/health', (_req, res) => {
+    res.json({ ok: true });
+  });
+  const authenticated = requireUser(authenticator);
+  api.use(authRoutes(service, schemas, config.sessionTtlMs, authenticated));
+  api.use(authenticated, projectRoutes(service, schemas), documentRoutes(service, schemas));
+  api.use(unknownRoute);
+  api.use(errorHandler(log));
+  app.use('/api', api);
+
+  if (existsSync(config.clientDistDir)) {
+    app.use(express.static(config.clientDistDir, { index: false, maxAge: '1h' }));
+    // The page routes on the client; every other GET gets the app shell.
+    app.get(/.*/, (_req, res) => {
+      res.sendFile(path.join(config.clientDistDir, 'index.html'));
+    });
+  }
+
+  const httpServer = http.createServer(app);
+  const collabSockets = new WebSocketServer({ noServer: true, maxPayload: config.limits.websocketMaxPayloadBytes });
+  collabSockets.on('connection', (socket, request) => {
+    // An unhandled socket error event would crash the process (e.g. an invalid frame).
+    socket.on('error', (error) => log(`websocket error: ${error.message}`));
+    hocuspocus.handleConnection(socket, request);
+  });
+  httpServer.on('upgrade', (request, socket, head) => {
+    const pathname = new URL(request.url ?? '/', 'http://localhost').pathname;
+    if (pathname === '/collab' || pathname.startsWith('/collab/')) {
+      collabSockets.handleUpgrade(request, socket, head, (ws) => collabSockets.emit('connection', ws, request));
+    } else {
+      socket.destroy();
+    }
+  });
+
+  await new Promise<void>((resolve, reject) => {
+    httpServer.once('error', reject);
+    httpServer.listen(config.port, config.host, () => resolve());
+  });
+  const port = (httpServer.address() as AddressInfo).port;
+  const displayHost = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host;
+
+  let closing: Promise<void> | null = null;
+  const close = () => {
+    closing ??= (async () => {
+      const stopped = new Promise((resolve) => httpServer.close(resolve));
+      hocuspocus.closeConnections();
+      for (const socket of collabSockets.clients) socket.terminate();
+      httpServer.closeAllConnections();
+      await anchorRepair.flush();
+      // Hocuspocus unloads (and compacts) documents asynchronously after their last connection
+      // closed; give it a moment so the store is not closed underneath it.
+      const deadline = Date.now() + 2_000;
+      while (hocuspocus.getDocumentsCount() > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+      for (const document of hocuspocus.documents.values()) {
+        const upToId = storage.documents.lastUpdateId(document.name);
+        if (upToId > 0) storage.documents.compact(document.name, Y.encodeStateAsUpdate(document), upToId);
+      }
+      await stopped;
+      await storage.close();
+    })();
+    return closing;
+  };
+
+  return {
+    url: `http://${displayHost}:${port}`,
+    port,
+    service,
+    storage,
+    hocuspocus,
+    anchorRepair,
+    durableLog,
+    close,
+  };
+}

@@ -1,0 +1,121 @@
+/**
+ * Every default and limit of a cocode server in one typed object; units are part of the names.
+ * Environment variables override the defaults (see the configuration table in README.md).
+ */
+import path from 'node:path';
+
+export interface Limits {
+  /** Largest JSON body a REST route accepts. */
+  restBodyBytes: number;
+  /** Longest transcript text accepted on import or by edits (UTF-16 code units). */
+  transcriptMaxChars: number;
+  /** Largest encoded Y.Doc the server keeps (snapshot + log). */
+  documentMaxBytes: number;
+  /** Most codings a single layer may hold. */
+  codingsPerLayerMax: number;
+  /** Largest websocket frame; bigger frames close the socket with 1009. */
+  websocketMaxPayloadBytes: number;
+  /** Most simultaneous connections to one document. */
+  connectionsPerDocumentMax: number;
+  /** Messages a socket may send before it has authenticated. */
+  preAuthMaxMessages: number;
+  /** Bytes a socket may send before it has authenticated. */
+  preAuthMaxBytes: number;
+  /** Time from socket open to successful authentication. */
+  preAuthDeadlineMs: number;
+  loginAttemptsPerMinutePerIp: number;
+  loginAttemptsPerMinutePerAccount: number;
+  passwordMinChars: number;
+  nameMaxChars: number;
+  memoMaxChars: number;
+  codeTextFieldMaxChars: number;
+  codesPerProjectMax: number;
+}
+
+export interface CocodeConfig {
+  port: number;
+  host: string;
+  /** Folder for the embedded SQLite store. */
+  dataDir: string;
+  /** Anyone may register (otherwise only the first account and invited emails). */
+  openRegistration: boolean;
+  /** Create the demo project on first start with an empty store. */
+  seedDemo: boolean;
+  /** Built client to serve; the page is not served when the folder is missing. */
+  clientDistDir: string;
+  sessionTtlMs: number;
+  /** Debounce of the snapshot compaction (the durable log makes every update safe before it). */
+  storeDebounceMs: number;
+  storeMaxDebounceMs: number;
+  /** Print request and lifecycle logs. */
+  quiet: boolean;
+  limits: Limits;
+}
+
+export const defaultLimits: Limits = {
+  restBodyBytes: 2 * 1024 * 1024,
+  transcriptMaxChars: 1_000_000,
+  documentMaxBytes: 16 * 1024 * 1024,
+  codingsPerLayerMax: 20_000,
+  websocketMaxPayloadBytes: 4 * 1024 * 1024,
+  connectionsPerDocumentMax: 100,
+  preAuthMaxMessages: 100,
+  preAuthMaxBytes: 1024 * 1024,
+  preAuthDeadlineMs: 10_000,
+  loginAttemptsPerMinutePerIp: 30,
+  loginAttemptsPerMinutePerAccount: 10,
+  passwordMinChars: 8,
+  nameMaxChars: 200,
+  memoMaxChars: 10_000,
+  codeTextFieldMaxChars: 5_000,
+  codesPerProjectMax: 2_000,
+};
+
+const repoRoot = path.resolve(import.meta.dirname, '..');
+
+export const defaultConfig: CocodeConfig = {
+  port: 3000,
+  host: '0.0.0.0',
+  dataDir: path.resolve('data'),
+  openRegistration: false,
+  seedDemo: true,
+  clientDistDir: path.join(repoRoot, 'client', 'dist'),
+  sessionTtlMs: 30 * 24 * 60 * 60 * 1000,
+  storeDebounceMs: 2_000,
+  storeMaxDebounceMs: 10_000,
+  quiet: false,
+  limits: defaultLimits,
+};
+
+function envFlag(value: string | undefined): boolean | undefined {
+  if (value === undefined || value === '') return undefined;
+  return value === '1' || value.toLowerCase() === 'true';
+}
+
+function envInteger(name: string, value: string | undefined): number | undefined {
+  if (value === undefined || value === '') return undefined;
+  const parsed = Number(value);
+  if (!Number.isInteger(parsed) || parsed < 0) throw new Error(`${name} must be a non-negative integer, got "${value}"`);
+  return parsed;
+}
+
+/** Defaults, then environment variables, then explicit overrides (tests pass overrides). */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Partial<CocodeConfig> = {}): CocodeConfig {
+  const fromEnv: Partial<CocodeConfig> = {};
+  const port = envInteger('PORT', env.PORT);
+  if (port !== undefined) fromEnv.port = port;
+  if (env.HOST) fromEnv.host = env.HOST;
+  if (env.COCODE_DATA_DIR) fromEnv.dataDir = path.resolve(env.COCODE_DATA_DIR);
+  const open = envFlag(env.COCODE_OPEN_REGISTRATION);
+  if (open !== undefined) fromEnv.openRegistration = open;
+  const demo = envFlag(env.COCODE_DEMO);
+  if (demo !== undefined) fromEnv.seedDemo = demo;
+  const quiet = envFlag(env.COCODE_QUIET);
+  if (quiet !== undefined) fromEnv.quiet = quiet;
+  return {
+    ...defaultConfig,
+    ...fromEnv,
+    ...overrides,
+    limits: { ...defaultLimits, ...overrides.limits },
+  };
+}

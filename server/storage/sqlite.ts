@@ -1,0 +1,347 @@
+/**
+ * The embedded default store: one SQLite file (WAL, synchronous=NORMAL) under the data folder.
+ * WAL + NORMAL survives a process crash or SIGKILL because each commit reaches the OS before the
+ * call returns; it does not promise survival of an OS crash or power loss (SPEC D1).
+ */
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import type { ProjectRole } from '../../shared/authz';
+import type {
+  DocumentLogStore,
+  DocumentRecord,
+  InvitationRecord,
+  MemberRecord,
+  ProjectRecord,
+  RelationalStore,
+  Storage,
+  StoredDocumentState,
+  UserRecord,
+  UserWithSecret,
+} from './types';
+
+/** Versioned migrations, applied in order at start; never edit one that has shipped. */
+const migrations: string[] = [
+  `CREATE TABLE users (
+     id TEXT PRIMARY KEY, email TEXT NOT NULL UNIQUE COLLATE NOCASE, name TEXT NOT NULL,
+     password_hash TEXT NOT NULL, is_admin INTEGER NOT NULL DEFAULT 0, created_at TEXT NOT NULL);
+   CREATE TABLE tokens (
+     hash TEXT PRIMARY KEY, user_id TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+     kind TEXT NOT NULL, created_at INTEGER NOT NULL, expires_at INTEGER NOT NULL);
+   CREATE TABLE projects (
+     id TEXT PRIMARY KEY, name TEXT NOT NULL, blind INTEGER NOT NULL, created_at TEXT NOT NULL,
+     created_by TEXT NOT NULL REFERENCES users(id));
+   CREATE TABLE memberships (
+     project_id TEXT NOT NULL REFERENCES projects(id) ON DELETE CASCADE,
+     user_id TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+     role TEXT NOT NULL, PRIMARY KEY (project_id, user_id));
+   CREATE TABLE invitations (
+     project_id TEXT NOT NULL REFERENCES projects(id) ON DELETE CASCADE,
+     email TEXT NOT NULL COLLATE NOCASE, role TEXT NOT NULL, created_at TEXT NOT NULL,
+     PRIMARY KEY (project_id, email));
+   CREATE TABLE documents (
+     id TEXT PRIMARY KEY, project_id TEXT NOT NULL REFERENCES projects(id) ON DELETE CASCADE,
+     title TEXT NOT NULL, attributes TEXT NOT NULL, created_at TEXT NOT NULL);
+   CREATE INDEX documents_by_project ON documents(project_id, created_at);
+   CREATE TABLE ydoc_snapshots (name TEXT PRIMARY KEY, state BLOB NOT NULL, upto INTEGER NOT NULL);
+   CREATE TABLE ydoc_updates (id INTEGER PRIMARY KEY AUTOINCREMENT, name TEXT NOT NULL, data BLOB NOT NULL);
+   CREATE INDEX ydoc_updates_by_name ON ydoc_updates(name, id);`,
+];
+
+function migrate(db: Database.Database): void {
+  db.exec('CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied_at TEXT NOT NULL)');
+  const applied = new Set(
+    (db.prepare('SELECT version FROM schema_migrations').all() as { version: number }[]).map((row) => row.version),
+  );
+  migrations.forEach((sql, index) => {
+    const version = index + 1;
+    if (applied.has(version)) return;
+    db.transaction(() => {
+      db.exec(sql);
+      db.prepare('INSERT INTO schema_migrations (version, applied_at) VALUES (?, ?)').run(version, new Date().toISOString());
+    })();
+  });
+}
+
+interface UserRow {
+  id: string;
+  email: string;
+  name: string;
+  password_hash: string;
+  is_admin: number;
+  created_at: string;
+}
+
+interface ProjectRow {
+  id: string;
+  name: string;
+  blind: number;
+  created_at: string;
+  created_by: string;
+}
+
+interface DocumentRow {
+  id: string;
+  project_id: string;
+  title: string;
+  attributes: string;
+  created_at: string;
+}
+
+const toUser = (row: UserRow): UserWithSecret => ({
+  id: row.id,
+  email: row.email,
+  name: row.name,
+  isAdmin: row.is_admin === 1,
+  createdAt: row.created_at,
+  passwordHash: row.password_hash,
+});
+
+const toProject = (row: ProjectRow): ProjectRecord => ({
+  id: row.id,
+  name: row.name,
+  blind: row.blind === 1,
+  createdAt: row.created_at,
+  createdBy: row.created_by,
+});
+
+const toDocument = (row: DocumentRow): DocumentRecord => ({
+  id: row.id,
+  projectId: row.project_id,
+  title: row.title,
+  attributes: JSON.parse(row.attributes) as Record<string, string>,
+  createdAt: row.created_at,
+});
+
+class SqliteRelationalStore implements RelationalStore {
+  constructor(private readonly db: Database.Database) {}
+
+  async countUsers() {
+    return (this.db.prepare('SELECT COUNT(*) AS n FROM users').get() as { n: number }).n;
+  }
+
+  async createUser(user: UserWithSecret) {
+    this.db
+      .prepare('INSERT INTO users (id, email, name, password_hash, is_admin, created_at) VALUES (?, ?, ?, ?, ?, ?)')
+      .run(user.id, user.email, user.name, user.passwordHash, user.isAdmin ? 1 : 0, user.createdAt);
+  }
+
+  async getUserByEmail(email: string) {
+    const row = this.db.prepare('SELECT * FROM users WHERE email = ?').get(email) as UserRow | undefined;
+    return row ? toUser(row) : null;
+  }
+
+  async getUserById(id: string): Promise<UserRecord | null> {
+    const row = this.db.prepare('SELECT * FROM users WHERE id = ?').get(id) as UserRow | undefined;
+    if (!row) return null;
+    const { passwordHash: _secret, ...user } = toUser(row);
+    return user;
+  }
+
+  async createToken(hash: string, userId: string, kind: 'session' | 'api', expiresAt: number) {
+    this.db
+      .prepare('INSERT INTO tokens (hash, user_id, kind, created_at, expires_at) VALUES (?, ?, ?, ?, ?)')
+      .run(hash, userId, kind, Date.now(), expiresAt);
+  }
+
+  async getUserIdByToken(hash: string, now: number) {
+    const row = this.db.prepare('SELECT user_id FROM tokens WHERE hash = ? AND expires_at > ?').get(hash, now) as
+      | { user_id: string }
+      | undefined;
+    return row?.user_id ?? null;
+  }
+
+  async deleteToken(hash: string) {
+    this.db.prepare('DELETE FROM tokens WHERE hash = ?').run(hash);
+  }
+
+  async createProject(project: ProjectRecord) {
+    this.db
+      .prepare('INSERT INTO projects (id, name, blind, created_at, created_by) VALUES (?, ?, ?, ?, ?)')
+      .run(project.id, project.name, project.blind ? 1 : 0, project.createdAt, project.createdBy);
+  }
+
+  async getProject(id: string) {
+    const row = this.db.prepare('SELECT * FROM projects WHERE id = ?').get(id) as ProjectRow | undefined;
+    return row ? toProject(row) : null;
+  }
+
+  async listProjectsForUser(userId: string) {
+    const rows = this.db
+      .prepare(
+        `SELECT p.*, m.role FROM projects p JOIN memberships m ON m.project_id = p.id
+         WHERE m.user_id = ? ORDER BY p.created_at, p.id`,
+      )
+      .all(userId) as (ProjectRow & { role: ProjectRole })[];
+    return rows.map((row) => ({ ...toProject(row), role: row.role }));
+  }
+
+  async updateProject(id: string, patch: { name?: string; blind?: boolean }) {
+    if (patch.name !== undefined) this.db.prepare('UPDATE projects SET name = ? WHERE id = ?').run(patch.name, id);
+    if (patch.blind !== undefined)
+      this.db.prepare('UPDATE projects SET blind = ? WHERE id = ?').run(patch.blind ? 1 : 0, id);
+  }
+
+  async setMember(projectId: string, userId: string, role: ProjectRole) {
+    this.db
+      .prepare(
+        `INSERT INTO memberships (project_id, user_id, role) VALUES (?, ?, ?)
+         ON CONFLICT (project_id, user_id) DO UPDATE SET role = excluded.role`,
+      )
+      .run(projectId, userId, role);
+  }
+
+  async removeMember(projectId: string, userId: string) {
+    this.db.prepare('DELETE FROM memberships WHERE project_id = ? AND user_id = ?').run(projectId, userId);
+  }
+
+  async getRole(projectId: string, userId: string) {
+    const row = this.db
+      .prepare('SELECT role FROM memberships WHERE project_id = ? AND user_id = ?')
+      .get(projectId, userId) as { role: ProjectRole } | undefined;
+    return row?.role ?? null;
+  }
+
+  async listMembers(projectId: string): Promise<MemberRecord[]> {
+    const rows = this.db
+      .prepare(
+        `SELECT m.project_id, m.user_id, m.role, u.name, u.email FROM memberships m
+         JOIN users u ON u.id = m.user_id WHERE m.project_id = ? ORDER BY u.name, u.email`,
+      )
+      .all(projectId) as { project_id: string; user_id: string; role: ProjectRole; name: string; email: string }[];
+    return rows.map((row) => ({
+      projectId: row.project_id,
+      userId: row.user_id,
+      role: row.role,
+      name: row.name,
+      email: row.email,
+    }));
+  }
+
+  async createInvitation(invitation: InvitationRecord) {
+    this.db
+      .prepare(
+        `INSERT INTO invitations (project_id, email, role, created_at) VALUES (?, ?, ?, ?)
+         ON CONFLICT (project_id, email) DO UPDATE SET role = excluded.role`,
+      )
+      .run(invitation.projectId, invitation.email, invitation.role, invitation.createdAt);
+  }
+
+  async listInvitations(projectId: string) {
+    const rows = this.db.prepare('SELECT * FROM invitations WHERE project_id = ? ORDER BY email').all(projectId) as {
+      project_id: string;
+      email: string;
+      role: ProjectRole;
+      created_at: string;
+    }[];
+    return rows.map((row) => ({ projectId: row.project_id, email: row.email, role: row.role, createdAt: row.created_at }));
+  }
+
+  async acceptInvitations(email: string, userId: string) {
+    return this.db.transaction(() => {
+      const rows = this.db.prepare('SELECT project_id, role FROM invitations WHERE email = ?').all(email) as {
+        project_id: string;
+        role: ProjectRole;
+      }[];
+      for (const row of rows) {
+        this.db
+          .prepare('INSERT OR IGNORE INTO memberships (project_id, user_id, role) VALUES (?, ?, ?)')
+          .run(row.project_id, userId, row.role);
+      }
+      this.db.prepare('DELETE FROM invitations WHERE email = ?').run(email);
+      return rows.length;
+    })();
+  }
+
+  async hasInvitation(email: string) {
+    return this.db.prepare('SELECT 1 FROM invitations WHERE email = ? LIMIT 1').get(email) !== undefined;
+  }
+
+  async createDocument(document: DocumentRecord) {
+    this.db
+      .prepare('INSERT INTO documents (id, project_id, title, attributes, created_at) VALUES (?, ?, ?, ?, ?)')
+      .run(document.id, document.projectId, document.title, JSON.stringify(document.attributes), document.createdAt);
+  }
+
+  async getDocument(id: string) {
+    const row = this.db.prepare('SELECT * FROM documents WHERE id = ?').get(id) as DocumentRow | undefined;
+    return row ? toDocument(row) : null;
+  }
+
+  async listDocuments(projectId: string) {
+    const rows = this.db
+      .prepare('SELECT * FROM documents WHERE project_id = ? ORDER BY created_at, id')
+      .all(projectId) as DocumentRow[];
+    return rows.map(toDocument);
+  }
+
+  async updateDocument(id: string, patch: { title?: string; attributes?: Record<string, string> }) {
+    if (patch.title !== undefined) this.db.prepare('UPDATE documents SET title = ? WHERE id = ?').run(patch.title, id);
+    if (patch.attributes !== undefined)
+      this.db.prepare('UPDATE documents SET attributes = ? WHERE id = ?').run(JSON.stringify(patch.attributes), id);
+  }
+}
+
+class SqliteDocumentLogStore implements DocumentLogStore {
+  private readonly selectSnapshot;
+  private readonly selectUpdates;
+  private readonly insertUpdate;
+  private readonly upsertSnapshot;
+  private readonly deleteUpdatesUpTo;
+  private readonly selectLastId;
+  private readonly compactTransaction;
+
+  constructor(db: Database.Database) {
+    this.selectSnapshot = db.prepare('SELECT state FROM ydoc_snapshots WHERE name = ?');
+    this.selectUpdates = db.prepare('SELECT id, data FROM ydoc_updates WHERE name = ? ORDER BY id');
+    this.insertUpdate = db.prepare('INSERT INTO ydoc_updates (name, data) VALUES (?, ?)');
+    this.upsertSnapshot = db.prepare(
+      `INSERT INTO ydoc_snapshots (name, state, upto) VALUES (?, ?, ?)
+       ON CONFLICT (name) DO UPDATE SET state = excluded.state, upto = excluded.upto`,
+    );
+    this.deleteUpdatesUpTo = db.prepare('DELETE FROM ydoc_updates WHERE name = ? AND id <= ?');
+    this.selectLastId = db.prepare('SELECT COALESCE(MAX(id), 0) AS id FROM ydoc_updates WHERE name = ?');
+    this.compactTransaction = db.transaction((name: string, state: Uint8Array, upToId: number) => {
+      this.upsertSnapshot.run(name, Buffer.from(state), upToId);
+      this.deleteUpdatesUpTo.run(name, upToId);
+    });
+  }
+
+  loadDocument(name: string): StoredDocumentState {
+    const snapshot = this.selectSnapshot.get(name) as { state: Buffer } | undefined;
+    const updates = this.selectUpdates.all(name) as { id: number; data: Buffer }[];
+    return {
+      snapshot: snapshot ? new Uint8Array(snapshot.state) : null,
+      updates: updates.map((row) => ({ id: row.id, data: new Uint8Array(row.data) })),
+    };
+  }
+
+  appendUpdate(name: string, update: Uint8Array): number {
+    return Number(this.insertUpdate.run(name, Buffer.from(update)).lastInsertRowid);
+  }
+
+  compact(name: string, state: Uint8Array, upToId: number): void {
+    this.compactTransaction(name, state, upToId);
+  }
+
+  lastUpdateId(name: string): number {
+    return (this.selectLastId.get(name) as { id: number }).id;
+  }
+}
+
+export function openSqliteStorage(dataDir: string): Storage {
+  mkdirSync(dataDir, { recursive: true });
+  const db = new Database(path.join(dataDir, 'cocode.sqlite'));
+  db.pragma('journal_mode = WAL');
+  db.pragma('synchronous = NORMAL');
+  db.pragma('foreign_keys = ON');
+  db.pragma('busy_timeout = 5000');
+  migrate(db);
+  return {
+    relational: new SqliteRelationalStore(db),
+    documents: new SqliteDocumentLogStore(db),
+    async close() {
+      db.close();
+    },
+  };
+}

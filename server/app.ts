@@ -79,7 +79,7 @@ export async function startCocodeServer(config: CocodeConfig): Promise<CocodeSer
   api.use(errorHandler(log));
   app.use('/api', api);
 
-  if (existsSync(config.clientDistDir)) {
+  if (config.serveClient && existsSync(config.clientDistDir)) {
     app.use(express.static(config.clientDistDir, { index: false, maxAge: '1h' }));
     // The page routes on the client; every other GET gets the app shell.
     app.get(/.*/, (_req, res) => {

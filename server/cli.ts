@@ -18,6 +18,7 @@ Environment (serve):
   COCODE_DATA_DIR           folder of the embedded SQLite store (default ./data)
   COCODE_OPEN_REGISTRATION  1 = anyone may register (default: first account, then invitations only)
   COCODE_DEMO               0 = do not create the demo project on first start
+  COCODE_SERVE_CLIENT       0 = API and websocket only, no web page
 `;
 
 const io = {
@@ -29,7 +30,7 @@ async function serve(): Promise<number> {
   const { startCocodeServer } = await import('./app');
   const { seedDemoProject } = await import('./demo');
   const config = loadConfig();
-  ensureClientBuilt(config.clientDistDir);
+  if (config.serveClient) ensureClientBuilt(config.clientDistDir);
   const server = await startCocodeServer(config);
   console.log(`cocode is running at ${server.url}  (data: ${config.dataDir})`);
   if (config.seedDemo) {

@@ -41,7 +41,9 @@ export interface CocodeConfig {
   openRegistration: boolean;
   /** Create the demo project on first start with an empty store. */
   seedDemo: boolean;
-  /** Built client to serve; the page is not served when the folder is missing. */
+  /** Serve the web page (building it on first start when missing). */
+  serveClient: boolean;
+  /** Built client to serve. */
   clientDistDir: string;
   sessionTtlMs: number;
   /** Debounce of the snapshot compaction (the durable log makes every update safe before it). */
@@ -79,6 +81,7 @@ export const defaultConfig: CocodeConfig = {
   dataDir: path.resolve('data'),
   openRegistration: false,
   seedDemo: true,
+  serveClient: true,
   clientDistDir: path.join(repoRoot, 'client', 'dist'),
   sessionTtlMs: 30 * 24 * 60 * 60 * 1000,
   storeDebounceMs: 2_000,
@@ -110,6 +113,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
   if (open !== undefined) fromEnv.openRegistration = open;
   const demo = envFlag(env.COCODE_DEMO);
   if (demo !== undefined) fromEnv.seedDemo = demo;
+  const serveClient = envFlag(env.COCODE_SERVE_CLIENT);
+  if (serveClient !== undefined) fromEnv.serveClient = serveClient;
   const quiet = envFlag(env.COCODE_QUIET);
   if (quiet !== undefined) fromEnv.quiet = quiet;
   return {

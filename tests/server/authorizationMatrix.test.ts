@@ -3,7 +3,7 @@
  * server over the websocket (open = read, applied update = write) and over REST.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import * as Y from 'yjs';
+import type * as Y from 'yjs';
 import { documentNames } from '../../shared/collab/documentNames';
 import { eventually } from '../helpers/poll';
 import { openOutcome } from '../helpers/providers';

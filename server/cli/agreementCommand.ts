@@ -1,0 +1,208 @@
+/** `cocode agreement <file>`: intercoder agreement for a reliability-data or unitized file. */
+import { readFile } from 'node:fs/promises';
+import { parseArgs } from 'node:util';
+import type { AgreementDiagnostic } from '../../shared/agreement/diagnostics';
+import { type BootstrapInterval, computeCodedAgreement, type MeasurementLevel } from '../../shared/agreement/coded';
+import { AgreementInputError, type AgreementInput, isMeasurementLevel, parseAgreementInput } from '../../shared/agreement/input';
+import { computeUnitizedAgreement } from '../../shared/agreement/unitized/index';
+
+export interface CommandIo {
+  stdout: (text: string) => void;
+  stderr: (text: string) => void;
+}
+
+const EXIT_OK = 0;
+const EXIT_FAILURE = 1;
+const EXIT_BAD_INPUT = 2;
+
+export const agreementUsage = `Usage: cocode agreement <file> [--json] [--level L] [--bootstrap N --seed S] [--unit U]
+
+  <file>           reliability data: JSON {"level", "data": [[...], ...]} (rows units, columns coders,
+                   null missing), unitized JSON {"continuum", "data": [{"coder","start","end","code"}]},
+                   or CSV (wide: header of coder names; long: unit,coder,value)
+  --json           print {"statistics", "diagnostics", "intervals"} as JSON and nothing else
+  --level L        nominal | ordinal | interval | ratio (overrides the file; CSV default nominal)
+  --bootstrap N    N bootstrap resamples for confidence intervals (95 %)
+  --seed S         seed of the bootstrap (default 1), for reproducible intervals
+  --unit U         wide CSV: the column holding unit identifiers (default: a first column named "unit")
+`;
+
+class UsageError extends Error {}
+
+interface CommandOptions {
+  file: string;
+  json: boolean;
+  level?: string;
+  bootstrapDraws?: number;
+  seed: number;
+  unitColumn?: string;
+  help: boolean;
+}
+
+function parseCommandLine(argv: string[]): CommandOptions {
+  let parsed: ReturnType<typeof parseArgs<{ options: typeof optionSpec; allowPositionals: true }>>;
+  const optionSpec = {
+    json: { type: 'boolean' },
+    level: { type: 'string' },
+    bootstrap: { type: 'string' },
+    seed: { type: 'string' },
+    unit: { type: 'string' },
+    help: { type: 'boolean', short: 'h' },
+  } as const;
+  try {
+    parsed = parseArgs({ args: argv, options: optionSpec, allowPositionals: true, strict: true });
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
+  const { values, positionals } = parsed;
+  if (values.help) return { file: '', json: false, seed: 1, help: true };
+  if (positionals.length !== 1) {
+    throw new UsageError(positionals.length === 0 ? 'missing the data file' : `expected one data file, got ${positionals.length}: ${positionals.join(' ')}`);
+  }
+  const wholeNumber = (text: string, flag: string, minimum: number) => {
+    if (!/^\d+$/.test(text) || Number(text) < minimum) throw new UsageError(`${flag} needs a whole number ≥ ${minimum}, got "${text}"`);
+    return Number(text);
+  };
+  if (values.seed !== undefined && values.bootstrap === undefined) throw new UsageError('--seed only applies together with --bootstrap N');
+  return {
+    file: positionals[0],
+    json: values.json ?? false,
+    level: values.level,
+    bootstrapDraws: values.bootstrap === undefined ? undefined : wholeNumber(values.bootstrap, '--bootstrap', 1),
+    seed: values.seed === undefined ? 1 : wholeNumber(values.seed, '--seed', 0),
+    unitColumn: values.unit,
+    help: false,
+  };
+}
+
+/** Returns the exit code: 0 success, 2 bad usage or bad input (one line on stderr), 1 anything unexpected. */
+export async function runAgreementCommand(argv: string[], io: CommandIo): Promise<number> {
+  let options: CommandOptions;
+  try {
+    options = parseCommandLine(argv);
+  } catch (error) {
+    io.stderr(`cocode agreement: ${(error as Error).message}. Run cocode agreement --help.\n`);
+    return EXIT_BAD_INPUT;
+  }
+  if (options.help) {
+    io.stdout(agreementUsage);
+    return EXIT_OK;
+  }
+  if (options.level !== undefined && !isMeasurementLevel(options.level)) {
+    io.stderr(`cocode agreement: unknown level "${options.level}"; expected nominal, ordinal, interval or ratio.\n`);
+    return EXIT_BAD_INPUT;
+  }
+
+  let text: string;
+  try {
+    text = await readFile(options.file, 'utf8');
+  } catch (error) {
+    io.stderr(`cocode agreement: cannot read ${options.file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}\n`);
+    return EXIT_BAD_INPUT;
+  }
+
+  let input: AgreementInput;
+  try {
+    input = parseAgreementInput(text, {
+      fileName: options.file,
+      level: options.level as MeasurementLevel | undefined,
+      unitColumn: options.unitColumn,
+    });
+  } catch (error) {
+    if (error instanceof AgreementInputError) {
+      io.stderr(`cocode agreement: ${oneLine(error.message)}\n`);
+      return EXIT_BAD_INPUT;
+    }
+    throw error;
+  }
+
+  let report: { statistics: Record<string, unknown>; diagnostics: AgreementDiagnostic[]; intervals: Record<string, BootstrapInterval> };
+  try {
+    report =
+      input.kind === 'coded'
+        ? computeCodedAgreement(input.data, {
+            level: input.level,
+            coderNames: input.coderNames,
+            bootstrap: options.bootstrapDraws === undefined ? undefined : { draws: options.bootstrapDraws, seed: options.seed },
+          })
+        : {
+            ...computeUnitizedAgreement(input.input, {
+              bootstrap: options.bootstrapDraws === undefined ? undefined : { draws: options.bootstrapDraws, seed: options.seed },
+            }),
+            intervals: {},
+          };
+  } catch (error) {
+    // The engines reject data they cannot measure (e.g. a zero-length continuum) with a RangeError.
+    if (error instanceof RangeError) {
+      io.stderr(`cocode agreement: ${options.file}: ${oneLine(error.message)}\n`);
+      return EXIT_BAD_INPUT;
+    }
+    io.stderr(`cocode agreement: unexpected failure: ${oneLine((error as Error).message)}\n`);
+    return EXIT_FAILURE;
+  }
+
+  if (options.json) {
+    io.stdout(`${JSON.stringify({ statistics: report.statistics, diagnostics: report.diagnostics, intervals: report.intervals }, null, 2)}\n`);
+  } else {
+    io.stdout(renderReport(options.file, input, report));
+  }
+  return EXIT_OK;
+}
+
+function oneLine(message: string): string {
+  return message.replace(/\s*\n\s*/g, ' ');
+}
+
+function renderReport(
+  file: string,
+  input: AgreementInput,
+  report: { statistics: Record<string, unknown>; diagnostics: AgreementDiagnostic[]; intervals: Record<string, BootstrapInterval> },
+): string {
+  const heading =
+    input.kind === 'coded'
+      ? `${file}: ${input.data.length} units × ${input.coderNames.length} coders, ${input.level} data`
+      : `${file}: unitized, continuum [${input.input.continuum.begin}, ${input.input.continuum.end}), ${input.input.data.length} segments`;
+  const rows: [string, string, string][] = [['statistic', 'value', 'interval']];
+  for (const [key, value] of flatten(report.statistics)) {
+    const interval = report.intervals[key];
+    rows.push([key, formatValue(value), interval ? formatInterval(interval) : '']);
+  }
+  const widths = [0, 1, 2].map((column) => Math.max(...rows.map((row) => row[column].length)));
+  const table = rows.map((row) => `${row[0].padEnd(widths[0])}  ${row[1].padStart(widths[1])}  ${row[2]}`.trimEnd()).join('\n');
+  const diagnostics =
+    report.diagnostics.length === 0
+      ? 'Diagnostics: none.'
+      : ['Diagnostics:', ...report.diagnostics.map((d) => `  [${d.severity}] ${d.kind}: ${d.message}`)].join('\n');
+  return `${heading}\n\n${table}\n\n${diagnostics}\n`;
+}
+
+/** Nested results (unitized per-code values) become dotted keys so they line up in one table. */
+function flatten(record: Record<string, unknown>, prefix = ''): [string, unknown][] {
+  const entries: [string, unknown][] = [];
+  for (const [key, value] of Object.entries(record)) {
+    const name = prefix ? `${prefix}.${key}` : key;
+    if (value !== null && typeof value === 'object' && !Array.isArray(value)) entries.push(...flatten(value as Record<string, unknown>, name));
+    else entries.push([name, value]);
+  }
+  return entries;
+}
+
+function formatValue(value: unknown): string {
+  if (value === null || value === undefined) return 'undefined';
+  if (typeof value === 'number') return Number.isInteger(value) && Math.abs(value) > 1 ? String(value) : fixed(value);
+  if (Array.isArray(value)) return value.join(', ');
+  return String(value);
+}
+
+/** Four decimals, without the "-0.0000" that rounding a tiny negative value would print. */
+function fixed(value: number): string {
+  const text = value.toFixed(4);
+  return text === '-0.0000' ? '0.0000' : text;
+}
+
+function formatInterval(interval: BootstrapInterval): string {
+  const percent = Math.round(interval.confidence * 100);
+  const base = `${percent}% [${fixed(interval.lower)}, ${fixed(interval.upper)}]`;
+  if (!interval.probabilityBelow) return base;
+  return `${base}  P(<.667)=${interval.probabilityBelow['0.667'].toFixed(3)}  P(<.800)=${interval.probabilityBelow['0.800'].toFixed(3)}`;
+}

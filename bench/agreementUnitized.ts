@@ -1,0 +1,115 @@
+/**
+ * Unitized agreement benchmark: the full report of `computeUnitizedAgreement` (2016 family + 2004
+ * per-code uα + diagnostics) on 100 synthetic transcripts of 60,000 characters, 4 coders and 20,000
+ * segments each (5,000 per coder, 30 codes), generated in-process from a fixed seed.
+ *
+ *   npx tsx bench/agreementUnitized.ts
+ *
+ * Also imported by bench/agreement.ts (runUnitizedBenchmark).
+ */
+
+import { pathToFileURL } from 'node:url';
+import { computeUnitizedAgreement, type UnitizedInput, type UnitizedSegment } from '../shared/agreement/unitized/index.js';
+
+const TRANSCRIPTS = 100;
+const CHARACTERS = 60_000;
+const CODERS = 4;
+const SEGMENTS_PER_CODER = 5_000;
+const CODES = 30;
+const SEED = 20_161_128;
+
+function seededRandom(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/**
+ * A reference segmentation (units of 3–15 characters, gaps of 0–5) that every coder follows with
+ * jittered boundaries and, one time in ten, another code: realistic disagreement, no overlaps
+ * within a coder (so the 2016 family sees mutually exclusive codes).
+ */
+function generateTranscript(random: () => number): UnitizedInput {
+  const integer = (low: number, high: number) => low + Math.floor(random() * (high - low + 1));
+  const reference: Array<{ start: number; end: number; code: number }> = [];
+  let cursor = 0;
+  for (let s = 0; s < SEGMENTS_PER_CODER; s++) {
+    const start = cursor + integer(0, 5);
+    const end = Math.min(start + integer(3, 15), CHARACTERS);
+    reference.push({ start, end, code: integer(0, CODES - 1) });
+    cursor = end;
+  }
+  const scale = CHARACTERS / Math.max(cursor, CHARACTERS);
+  const data: UnitizedSegment[] = [];
+  for (let coder = 0; coder < CODERS; coder++) {
+    let previousEnd = 0;
+    for (const unit of reference) {
+      const start = Math.max(previousEnd, Math.floor(unit.start * scale) + integer(-1, 1));
+      const end = Math.max(start + 1, Math.floor(unit.end * scale) + integer(-1, 1));
+      const code = random() < 0.1 ? integer(0, CODES - 1) : unit.code;
+      data.push({ coder: `coder${coder}`, start, end, code: `code${code}` });
+      previousEnd = end;
+    }
+  }
+  return { continuum: { begin: 0, end: Math.max(CHARACTERS, previousEndOf(data)) }, data };
+}
+
+const previousEndOf = (data: readonly UnitizedSegment[]) => data.reduce((max, segment) => Math.max(max, segment.end), 0);
+
+export interface UnitizedBenchmarkResult {
+  transcripts: number;
+  segments: number;
+  /** Time inside computeUnitizedAgreement, summed over transcripts. */
+  totalMilliseconds: number;
+  wallMillisecondsWithGeneration: number;
+  peakRssMegabytes: number;
+  peakHeapMegabytes: number;
+  meanUAlpha: number;
+}
+
+export async function runUnitizedBenchmark(): Promise<UnitizedBenchmarkResult> {
+  const random = seededRandom(SEED);
+  let peakRss = process.memoryUsage().rss;
+  let peakHeap = process.memoryUsage().heapUsed;
+  let uAlphaSum = 0;
+  let computeMilliseconds = 0;
+  const started = performance.now();
+  // Transcripts are generated one at a time, outside the timed section, so that the input of all
+  // 100 transcripts (2 million segment objects) is never alive at once and its GC cost is not counted.
+  for (let t = 0; t < TRANSCRIPTS; t++) {
+    const transcript = generateTranscript(random);
+    const computeStarted = performance.now();
+    const { statistics } = computeUnitizedAgreement(transcript);
+    computeMilliseconds += performance.now() - computeStarted;
+    uAlphaSum += statistics.u_alpha as number;
+    const memory = process.memoryUsage();
+    peakRss = Math.max(peakRss, memory.rss);
+    peakHeap = Math.max(peakHeap, memory.heapUsed);
+  }
+  const wallMilliseconds = performance.now() - started;
+  const result = {
+    transcripts: TRANSCRIPTS,
+    segments: TRANSCRIPTS * CODERS * SEGMENTS_PER_CODER,
+    totalMilliseconds: computeMilliseconds,
+    wallMillisecondsWithGeneration: wallMilliseconds,
+    peakRssMegabytes: peakRss / 2 ** 20,
+    peakHeapMegabytes: peakHeap / 2 ** 20,
+    meanUAlpha: uAlphaSum / TRANSCRIPTS,
+  };
+  console.log(
+    `unitized agreement: ${result.transcripts} transcripts × ${CHARACTERS.toLocaleString('en')} characters × ${CODERS} coders × ` +
+      `${(CODERS * SEGMENTS_PER_CODER).toLocaleString('en')} segments: ${computeMilliseconds.toFixed(0)} ms total ` +
+      `(${(computeMilliseconds / TRANSCRIPTS).toFixed(2)} ms per transcript; ${wallMilliseconds.toFixed(0)} ms with data generation), peak RSS ${result.peakRssMegabytes.toFixed(0)} MB, ` +
+      `peak heap ${result.peakHeapMegabytes.toFixed(0)} MB, mean uα ${result.meanUAlpha.toFixed(3)}`,
+  );
+  return result;
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  await runUnitizedBenchmark();
+}

@@ -1,0 +1,228 @@
+/**
+ * Everything the coding view knows about one transcript: the transcript document and its offset
+ * index, the project codebook, and one layer document per visible coder (plus consensus). It
+ * turns stored codings (relative positions) into resolved ranges for the editor, and writes new
+ * codings into the layer the user codes into.
+ */
+import type { ProjectRole } from '../../../shared/authz';
+import { documentNames } from '../../../shared/collab/documentNames';
+import {
+  type Code,
+  observeCodes,
+  observeCodings,
+  patchCoding,
+  putCoding,
+  readCodes,
+  readCodings,
+  removeCoding,
+  type StoredCoding,
+} from '../../../shared/collab/schema';
+import { endAssoc, startAssoc, TranscriptIndex } from '../../../shared/collab/transcriptIndex';
+import { type CollabDocument, openDocument } from './connection';
+
+export type LayerKind = 'mine' | 'coder' | 'consensus';
+
+export interface Layer {
+  /** The coder's user id, or `consensus`. */
+  id: string;
+  kind: LayerKind;
+  label: string;
+  document: CollabDocument;
+}
+
+export interface ResolvedCoding {
+  id: string;
+  layer: Layer;
+  codeId: string;
+  memo: string;
+  quote: string;
+  createdBy: string;
+  /** Canonical offsets into the transcript text. */
+  start: number;
+  end: number;
+}
+
+export interface LayerSpec {
+  id: string;
+  kind: LayerKind;
+  label: string;
+}
+
+export const consensusLayerId = 'consensus';
+
+export class CodingModel {
+  readonly transcript: CollabDocument;
+  readonly codebook: CollabDocument;
+  readonly index: TranscriptIndex;
+  readonly layers: Layer[];
+  private readonly listeners = new Set<() => void>();
+  private readonly cleanups: (() => void)[] = [];
+  private codesCache: Code[] = [];
+  private generationCounter = 0;
+
+  constructor(
+    readonly projectId: string,
+    readonly documentId: string,
+    readonly me: { id: string; name: string; color: string; role: ProjectRole },
+    layerSpecs: LayerSpec[],
+  ) {
+    this.transcript = openDocument(documentNames.transcript(documentId), {
+      primary: true,
+      awarenessUser: { name: me.name, color: me.color },
+    });
+    this.codebook = openDocument(documentNames.codebook(projectId));
+    this.index = new TranscriptIndex(this.transcript.doc);
+    this.layers = layerSpecs.map((spec) => ({
+      ...spec,
+      document: openDocument(
+        spec.id === consensusLayerId ? documentNames.consensus(documentId) : documentNames.layer(documentId, spec.id),
+        // Only one's own layer is kept offline: it is the only one this person writes alone.
+        { persistOffline: spec.kind === 'mine' },
+      ),
+    }));
+
+    const onTranscript = () => this.index.rebuild();
+    this.transcript.doc.on('afterTransaction', onTranscript);
+    this.cleanups.push(() => this.transcript.doc.off('afterTransaction', onTranscript));
+    this.cleanups.push(
+      observeCodes(this.codebook.doc, () => {
+        this.codesCache = readCodes(this.codebook.doc);
+        this.changed();
+      }),
+    );
+    for (const layer of this.layers) {
+      this.cleanups.push(observeCodings(layer.document.doc, () => this.changed()));
+      this.cleanups.push(layer.document.subscribe(() => this.changed()));
+    }
+    this.cleanups.push(this.transcript.subscribe(() => this.changed()));
+  }
+
+  /** Changes whenever codings, codes or connection states change (cheap identity for React). */
+  get generation(): number {
+    return this.generationCounter;
+  }
+
+  subscribe(listener: () => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  private changed() {
+    this.generationCounter += 1;
+    for (const listener of this.listeners) listener();
+  }
+
+  codes(): Code[] {
+    return this.codesCache;
+  }
+
+  layer(id: string): Layer | undefined {
+    return this.layers.find((layer) => layer.id === id);
+  }
+
+  /** Codings of the given layers whose words are present in this replica. */
+  resolve(visibleLayerIds: ReadonlySet<string>): ResolvedCoding[] {
+    this.index.rebuild();
+    const resolved: ResolvedCoding[] = [];
+    for (const layer of this.layers) {
+      if (!visibleLayerIds.has(layer.id)) continue;
+      for (const coding of readCodings(layer.document.doc)) {
+        const anchor = this.index.resolveAnchors(coding.start, coding.end);
+        if (anchor.status !== 'ok' || anchor.start === undefined || anchor.end === undefined) continue;
+        resolved.push({
+          id: coding.id,
+          layer,
+          codeId: coding.codeId,
+          memo: coding.memo,
+          quote: coding.quote,
+          createdBy: coding.createdBy,
+          start: anchor.start,
+          end: anchor.end,
+        });
+      }
+    }
+    return resolved.sort((a, b) => a.start - b.start || b.end - a.end);
+  }
+
+  /**
+   * Codings of the given layers that cannot be shown on their words: deleted words, a lost turn
+   * or a coding the repair pass marked orphaned (codings waiting for transcript updates excluded).
+   */
+  unanchored(visibleLayerIds: ReadonlySet<string>): number {
+    let count = 0;
+    for (const layer of this.layers) {
+      if (!visibleLayerIds.has(layer.id)) continue;
+      for (const coding of readCodings(layer.document.doc)) {
+        const status = this.index.resolveAnchors(coding.start, coding.end).status;
+        if (coding.orphaned || status === 'collapsed' || status === 'lost') count += 1;
+      }
+    }
+    return count;
+  }
+
+  /** Codings per code id in one layer (for "most used" in the picker). */
+  usage(layerId: string): Map<string, number> {
+    const counts = new Map<string, number>();
+    const layer = this.layer(layerId);
+    if (!layer) return counts;
+    for (const coding of readCodings(layer.document.doc)) counts.set(coding.codeId, (counts.get(coding.codeId) ?? 0) + 1);
+    return counts;
+  }
+
+  /**
+   * Trims surrounding whitespace off a canonical range; null when nothing codable is left.
+   * Coders sweep selections generously, and a coding that starts on a space reads badly.
+   */
+  trimRange(start: number, end: number): { start: number; end: number } | null {
+    const text = this.index.text;
+    let from = Math.max(0, Math.min(start, end));
+    let to = Math.min(text.length, Math.max(start, end));
+    while (from < to && /\s/.test(text[from])) from += 1;
+    while (to > from && /\s/.test(text[to - 1])) to -= 1;
+    return from < to ? { start: from, end: to } : null;
+  }
+
+  createCoding(layerId: string, codeId: string, start: number, end: number): StoredCoding | null {
+    const layer = this.layer(layerId);
+    if (!layer) return null;
+    this.index.rebuild();
+    const range = this.trimRange(start, end);
+    if (!range || this.index.splitsSurrogatePair(range.start) || this.index.splitsSurrogatePair(range.end)) return null;
+    const startAnchor = this.index.encodeAnchor(range.start, startAssoc);
+    const endAnchor = this.index.encodeAnchor(range.end, endAssoc);
+    if (!startAnchor || !endAnchor) return null;
+    const coding: StoredCoding = {
+      id: crypto.randomUUID(),
+      codeId,
+      start: startAnchor,
+      end: endAnchor,
+      quote: this.index.text.slice(range.start, range.end),
+      lastStart: range.start,
+      lastEnd: range.end,
+      memo: '',
+      createdAt: new Date().toISOString(),
+      createdBy: this.me.id,
+      orphaned: false,
+    };
+    putCoding(layer.document.doc, coding);
+    return coding;
+  }
+
+  updateCoding(layerId: string, codingId: string, patch: { memo?: string; codeId?: string }): void {
+    const layer = this.layer(layerId);
+    if (layer) patchCoding(layer.document.doc, codingId, patch);
+  }
+
+  removeCoding(layerId: string, codingId: string): void {
+    const layer = this.layer(layerId);
+    if (layer) removeCoding(layer.document.doc, codingId);
+  }
+
+  close(): void {
+    for (const cleanup of this.cleanups) cleanup();
+    for (const layer of this.layers) layer.document.close();
+    this.codebook.close();
+    this.transcript.close();
+    this.listeners.clear();
+  }
+}

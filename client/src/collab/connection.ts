@@ -1,0 +1,174 @@
+/**
+ * Collaborative documents in the browser: one websocket to `/collab` shared by every open
+ * document (Hocuspocus multiplexes them), authenticated by the session cookie that travels with
+ * the upgrade request (the provider sends an empty token, which makes the server use the cookie).
+ *
+ * Every open document reports its state to a registry, so the header can show one honest
+ * connection state on every screen.
+ */
+import { HocuspocusProvider, HocuspocusProviderWebsocket, WebSocketStatus } from '@hocuspocus/provider';
+import { IndexeddbPersistence } from 'y-indexeddb';
+import * as Y from 'yjs';
+
+export interface DocumentState {
+  /** Received the server's state at least once (coding waits for this on the transcript). */
+  synced: boolean;
+  /** Local changes the server has not acknowledged yet. */
+  unsynced: boolean;
+  /** The server opened the document read-only for this user. */
+  readOnly: boolean;
+  /** Set when the server refused the document; the server's reason without its prefix. */
+  refused: string | null;
+}
+
+export interface CollabDocument {
+  name: string;
+  primary: boolean;
+  doc: Y.Doc;
+  provider: HocuspocusProvider;
+  state(): DocumentState;
+  subscribe(listener: () => void): () => void;
+  /** Resolves when the first server sync arrived (never, if refused). */
+  whenSynced: Promise<void>;
+  close(): void;
+}
+
+let sharedSocket: HocuspocusProviderWebsocket | null = null;
+let socketStatus: WebSocketStatus = WebSocketStatus.Disconnected;
+
+function socket(): HocuspocusProviderWebsocket {
+  if (sharedSocket) return sharedSocket;
+  const scheme = location.protocol === 'https:' ? 'wss' : 'ws';
+  sharedSocket = new HocuspocusProviderWebsocket({ url: `${scheme}://${location.host}/collab` });
+  sharedSocket.on('status', ({ status }: { status: WebSocketStatus }) => {
+    socketStatus = status;
+    notifyRegistry();
+  });
+  // A socket can look open for a long time after the network went away; follow the browser's
+  // own online state so the page says "offline" at once and reconnects as soon as it is back.
+  window.addEventListener('offline', () => {
+    sharedSocket?.disconnect();
+    notifyRegistry();
+  });
+  window.addEventListener('online', () => {
+    void sharedSocket?.connect();
+    notifyRegistry();
+  });
+  return sharedSocket;
+}
+
+const openDocuments = new Set<CollabDocument>();
+const registryListeners = new Set<() => void>();
+
+function notifyRegistry() {
+  for (const listener of registryListeners) listener();
+}
+
+export interface OpenOptions {
+  /** Keep a copy in IndexedDB so work continues offline and merges on reconnect. */
+  persistOffline?: boolean;
+  /** The screen cannot work without this document: its refusal is the page's state. */
+  primary?: boolean;
+  /** Fill the awareness state (presence) once connected. */
+  awarenessUser?: { name: string; color: string };
+}
+
+export function openDocument(name: string, options: OpenOptions = {}): CollabDocument {
+  const doc = new Y.Doc();
+  const state: DocumentState = { synced: false, unsynced: false, readOnly: false, refused: null };
+  const listeners = new Set<() => void>();
+  const changed = () => {
+    for (const listener of listeners) listener();
+    notifyRegistry();
+  };
+  let markSynced: () => void = () => undefined;
+  const whenSynced = new Promise<void>((resolve) => {
+    markSynced = resolve;
+  });
+  const persistence = options.persistOffline ? new IndexeddbPersistence(`cocode:${name}`, doc) : null;
+
+  const provider = new HocuspocusProvider({
+    websocketProvider: socket(),
+    name,
+    document: doc,
+    token: '',
+    onAuthenticated: ({ scope }) => {
+      state.readOnly = scope === 'readonly';
+      changed();
+    },
+    onAuthenticationFailed: ({ reason }) => {
+      state.refused = reason.replace(/^(forbidden|unauthorized):\s*/, '') || 'access refused';
+      changed();
+    },
+    onSynced: ({ state: synced }) => {
+      if (!synced) return;
+      state.synced = true;
+      markSynced();
+      changed();
+    },
+    onUnsyncedChanges: ({ number }) => {
+      state.unsynced = number > 0;
+      changed();
+    },
+  });
+  provider.attach();
+  if (options.awarenessUser) provider.setAwarenessField('user', options.awarenessUser);
+
+  const handle: CollabDocument = {
+    name,
+    primary: options.primary ?? false,
+    doc,
+    provider,
+    state: () => state,
+    subscribe(listener) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+    whenSynced,
+    close() {
+      openDocuments.delete(handle);
+      provider.destroy();
+      void persistence?.destroy();
+      doc.destroy();
+      notifyRegistry();
+    },
+  };
+  openDocuments.add(handle);
+  notifyRegistry();
+  return handle;
+}
+
+export type ConnectionLabel = 'Saved' | 'Syncing…' | 'Offline — changes are kept and will sync' | 'Read-only' | 'Access refused';
+
+export interface ConnectionSummary {
+  label: ConnectionLabel;
+  tone: 'ok' | 'busy' | 'offline' | 'readonly' | 'refused';
+  detail: string;
+}
+
+/** One state for the whole page, worst first: refused, offline, syncing, read-only, saved. */
+export function connectionSummary(): ConnectionSummary {
+  const documents = [...openDocuments].map((document) => document.state());
+  const primaryRefusal = [...openDocuments].find((document) => document.primary && document.state().refused)?.state().refused;
+  if (primaryRefusal) return { label: 'Access refused', tone: 'refused', detail: primaryRefusal };
+  const offline = !navigator.onLine || (documents.length > 0 && socketStatus === WebSocketStatus.Disconnected && documents.some((d) => d.synced));
+  if (offline)
+    return { label: 'Offline — changes are kept and will sync', tone: 'offline', detail: 'Your work is stored in this browser and sent when the connection returns.' };
+  const reachable = documents.filter((d) => d.refused === null);
+  if (reachable.some((d) => !d.synced || d.unsynced))
+    return { label: 'Syncing…', tone: 'busy', detail: 'Sending and receiving changes.' };
+  if (reachable.length > 0 && reachable.every((d) => d.readOnly))
+    return { label: 'Read-only', tone: 'readonly', detail: 'You can read this, but your role does not allow changes.' };
+  return { label: 'Saved', tone: 'ok', detail: 'Everything is saved on the server.' };
+}
+
+export function subscribeConnection(listener: () => void): () => void {
+  registryListeners.add(listener);
+  window.addEventListener('online', listener);
+  window.addEventListener('offline', listener);
+  return () => {
+    registryListeners.delete(listener);
+    window.removeEventListener('online', listener);
+    window.removeEventListener('offline', listener);
+  };
+}

@@ -1,0 +1,344 @@
+/**
+ * The codebook: a live tree of codes (it is a Y.Doc, so other people's edits appear at once),
+ * and a form for the selected code. Changes go through REST, which validates them and writes the
+ * same live document.
+ */
+import { type FormEvent, type KeyboardEvent, useEffect, useMemo, useRef, useState } from 'react';
+import { decide } from '../../../shared/authz';
+import { documentNames } from '../../../shared/collab/documentNames';
+import { type Code, type CodeFields, observeCodes, readCodes } from '../../../shared/collab/schema';
+import { api, type Project } from '../api';
+import { type CollabDocument, openDocument } from '../collab/connection';
+import { codePalette, codeTree } from '../codebook';
+import { useAsync } from '../hooks';
+import { LoadError, ProjectHeader } from './parts';
+
+export function CodebookScreen({ projectId }: { projectId: string }) {
+  const project = useAsync(() => api.project(projectId), [projectId]);
+  const [codebook, setCodebook] = useState<CollabDocument | null>(null);
+  useEffect(() => {
+    const opened = openDocument(documentNames.codebook(projectId), { primary: true });
+    setCodebook(opened);
+    return () => opened.close();
+  }, [projectId]);
+  if (project.error) return <LoadError message={project.error.message} />;
+  if (!project.data || !codebook) return <main className="page muted">Loading codebook…</main>;
+  return <Codebook project={project.data} codebook={codebook} />;
+}
+
+function useCodes(codebook: CollabDocument): Code[] {
+  const [codes, setCodes] = useState(() => readCodes(codebook.doc));
+  useEffect(() => {
+    const refresh = () => setCodes(readCodes(codebook.doc));
+    const stopCodes = observeCodes(codebook.doc, refresh);
+    const stopState = codebook.subscribe(refresh);
+    return () => {
+      stopCodes();
+      stopState();
+    };
+  }, [codebook]);
+  return codes;
+}
+
+/** Codings per code across every transcript and every layer this person may read. */
+async function loadUsage(projectId: string): Promise<Map<string, number>> {
+  const counts = new Map<string, number>();
+  for (const document of await api.documents(projectId)) {
+    for (const coding of await api.codings(projectId, document.id, 'all')) counts.set(coding.codeId, (counts.get(coding.codeId) ?? 0) + 1);
+  }
+  return counts;
+}
+
+function Codebook({ project, codebook }: { project: Project; codebook: CollabDocument }) {
+  const codes = useCodes(codebook);
+  const tree = useMemo(() => codeTree(codes), [codes]);
+  const usage = useAsync(() => loadUsage(project.id), [project.id]);
+  const [selectedId, setSelectedId] = useState<string | null>(null);
+  const [showArchived, setShowArchived] = useState(true);
+  const [message, setMessage] = useState<{ tone: 'ok' | 'error'; text: string } | null>(null);
+  const canEdit = decide({ role: project.role, resource: 'codebook', operation: 'write', blind: project.blind }).allowed;
+  const visibleTree = tree.filter((entry) => showArchived || !entry.code.archived);
+  const selected = codes.find((code) => code.id === selectedId) ?? null;
+
+  const run = async (action: () => Promise<unknown>, success: string) => {
+    setMessage(null);
+    try {
+      await action();
+      setMessage({ tone: 'ok', text: success });
+    } catch (caught) {
+      setMessage({ tone: 'error', text: caught instanceof Error ? caught.message : String(caught) });
+    }
+  };
+
+  const moveFocus = (event: KeyboardEvent<HTMLDivElement>, index: number) => {
+    const target = event.key === 'ArrowDown' ? index + 1 : event.key === 'ArrowUp' ? index - 1 : event.key === 'Home' ? 0 : event.key === 'End' ? visibleTree.length - 1 : null;
+    if (event.key === 'Enter' || event.key === ' ') {
+      event.preventDefault();
+      setSelectedId(visibleTree[index].code.id);
+      return;
+    }
+    if (target === null || target < 0 || target >= visibleTree.length) return;
+    event.preventDefault();
+    (event.currentTarget.parentElement?.children[target] as HTMLElement | undefined)?.focus();
+  };
+
+  return (
+    <main className="page">
+      <ProjectHeader project={project} tab="codebook" />
+      {message && (
+        <p className={message.tone === 'ok' ? 'banner banner-info' : 'banner banner-error'} role={message.tone === 'ok' ? 'status' : 'alert'}>
+          {message.text}
+        </p>
+      )}
+      <div className="codebook-layout">
+        <section className="card codebook-tree-card" aria-labelledby="codes-title">
+          <div className="section-head">
+            <h2 id="codes-title">Codes</h2>
+            <label className="check small">
+              <input type="checkbox" checked={showArchived} onChange={(event) => setShowArchived(event.target.checked)} />
+              <span>Show archived</span>
+            </label>
+          </div>
+          {!codebook.state().synced && <p className="muted">Loading codes…</p>}
+          {codebook.state().synced && codes.length === 0 && (
+            <div className="empty-state small">
+              <p>No codes yet.{canEdit ? ' Add the first one below.' : ' Owners and adjudicators build the codebook.'}</p>
+            </div>
+          )}
+          <div className="code-tree" role="tree" aria-label="Codebook">
+            {visibleTree.map((entry, index) => (
+              <div
+                key={entry.code.id}
+                role="treeitem"
+                aria-level={entry.depth + 1}
+                aria-selected={entry.code.id === selectedId}
+                tabIndex={entry.code.id === selectedId || (selectedId === null && index === 0) ? 0 : -1}
+                className={`code-row${entry.code.id === selectedId ? ' selected' : ''}${entry.code.archived ? ' archived' : ''}`}
+                style={{ paddingLeft: `${0.75 + entry.depth * 1.4}rem` }}
+                onClick={() => setSelectedId(entry.code.id)}
+                onKeyDown={(event) => moveFocus(event, index)}
+              >
+                <span className="code-swatch" style={{ background: entry.code.color }} aria-hidden="true" />
+                <span className="code-row-name">{entry.code.name}</span>
+                {entry.code.archived && <span className="badge">archived</span>}
+                <span className="code-usage" title="Codings with this code in the layers you can see">
+                  {usage.data ? (usage.data.get(entry.code.id) ?? 0) : '…'}
+                  <span className="visually-hidden"> codings</span>
+                </span>
+              </div>
+            ))}
+          </div>
+          {canEdit && <NewCodeForm projectId={project.id} codes={codes} onDone={(text) => setMessage({ tone: 'ok', text })} onError={(text) => setMessage({ tone: 'error', text })} />}
+        </section>
+        <section className="card codebook-detail" aria-label="Selected code">
+          {selected ? (
+            <CodeForm
+              key={selected.id}
+              project={project}
+              code={selected}
+              codes={codes}
+              canEdit={canEdit}
+              uses={usage.data?.get(selected.id) ?? null}
+              run={run}
+              onMerged={() => {
+                setSelectedId(null);
+                usage.reload();
+              }}
+            />
+          ) : (
+            <div className="empty-state small">
+              <h2>Pick a code</h2>
+              <p>Select a code on the left to read its definition{canEdit ? ', edit it, archive it or merge it into another code' : ''}.</p>
+            </div>
+          )}
+        </section>
+      </div>
+    </main>
+  );
+}
+
+function NewCodeForm({ projectId, codes, onDone, onError }: { projectId: string; codes: Code[]; onDone: (text: string) => void; onError: (text: string) => void }) {
+  const [name, setName] = useState('');
+  const [parentId, setParentId] = useState('');
+  const submit = async (event: FormEvent) => {
+    event.preventDefault();
+    try {
+      const code = await api.createCode(projectId, { name, parentId: parentId || null, color: codePalette[codes.length % codePalette.length] });
+      setName('');
+      onDone(`Code “${code.name}” added.`);
+    } catch (caught) {
+      onError(caught instanceof Error ? caught.message : String(caught));
+    }
+  };
+  return (
+    <form className="new-code-form" onSubmit={submit}>
+      <h3>Add a code</h3>
+      <div className="field-row">
+        <label className="field grow">
+          <span>Name</span>
+          <input value={name} onChange={(event) => setName(event.target.value)} required />
+        </label>
+        <label className="field">
+          <span>Under</span>
+          <select value={parentId} onChange={(event) => setParentId(event.target.value)}>
+            <option value="">Top level</option>
+            {codeTree(codes).map((entry) => (
+              <option key={entry.code.id} value={entry.code.id}>
+                {entry.path}
+              </option>
+            ))}
+          </select>
+        </label>
+        <button type="submit" className="button primary align-end">
+          Add
+        </button>
+      </div>
+    </form>
+  );
+}
+
+const textFields: { key: keyof Pick<CodeFields, 'definition' | 'inclusion' | 'exclusion' | 'example'>; label: string; hint: string }[] = [
+  { key: 'definition', label: 'Definition', hint: 'What this code means in this study.' },
+  { key: 'inclusion', label: 'Use when', hint: 'Inclusion criteria.' },
+  { key: 'exclusion', label: 'Do not use when', hint: 'Exclusion criteria, and which code to use instead.' },
+  { key: 'example', label: 'Example', hint: 'A typical quote.' },
+];
+
+function CodeForm({
+  project,
+  code,
+  codes,
+  canEdit,
+  uses,
+  run,
+  onMerged,
+}: {
+  project: Project;
+  code: Code;
+  codes: Code[];
+  canEdit: boolean;
+  uses: number | null;
+  run: (action: () => Promise<unknown>, success: string) => Promise<void>;
+  onMerged: () => void;
+}) {
+  const [draft, setDraft] = useState(code);
+  const [mergeInto, setMergeInto] = useState('');
+  // Remote edits replace the fields this person has not changed; unsaved typing is kept.
+  const lastSaved = useRef(code);
+  useEffect(() => {
+    setDraft((current) => ({ ...code, ...unsavedFields(current, lastSaved.current) }));
+    lastSaved.current = code;
+  }, [code]);
+  const save = (patch: Partial<CodeFields>) => void run(() => api.updateCode(project.id, code.id, patch), 'Saved.');
+  const descendants = new Set<string>([code.id]);
+  for (const entry of codeTree(codes)) if (entry.code.parentId && descendants.has(entry.code.parentId)) descendants.add(entry.code.id);
+
+  return (
+    <form className="code-form" onSubmit={(event) => event.preventDefault()} aria-label={`Code ${code.name}`}>
+      <div className="field-row">
+        <label className="field grow">
+          <span>Name</span>
+          <input
+            value={draft.name}
+            disabled={!canEdit}
+            onChange={(event) => setDraft({ ...draft, name: event.target.value })}
+            onBlur={() => draft.name !== code.name && save({ name: draft.name })}
+          />
+        </label>
+        <label className="field">
+          <span>Colour</span>
+          <input type="color" className="color-input" value={draft.color} disabled={!canEdit} onChange={(event) => setDraft({ ...draft, color: event.target.value })} onBlur={() => draft.color !== code.color && save({ color: draft.color })} />
+        </label>
+        <label className="field">
+          <span>Parent</span>
+          <select value={code.parentId ?? ''} disabled={!canEdit} onChange={(event) => save({ parentId: event.target.value || null })}>
+            <option value="">Top level</option>
+            {codeTree(codes)
+              .filter((entry) => !descendants.has(entry.code.id))
+              .map((entry) => (
+                <option key={entry.code.id} value={entry.code.id}>
+                  {entry.path}
+                </option>
+              ))}
+          </select>
+        </label>
+      </div>
+      {canEdit && (
+        <fieldset className="swatches">
+          <legend className="visually-hidden">Suggested colours</legend>
+          {codePalette.map((color) => (
+            <button
+              key={color}
+              type="button"
+              className={`swatch-button${color === code.color ? ' current' : ''}`}
+              style={{ background: color }}
+              aria-label={`Use colour ${color}`}
+              aria-pressed={color === code.color}
+              onClick={() => save({ color })}
+            />
+          ))}
+        </fieldset>
+      )}
+      {textFields.map((field) => (
+        <label key={field.key} className="field">
+          <span>{field.label}</span>
+          <textarea
+            rows={field.key === 'definition' ? 3 : 2}
+            value={draft[field.key]}
+            disabled={!canEdit}
+            placeholder={canEdit ? field.hint : 'Not written yet.'}
+            onChange={(event) => setDraft({ ...draft, [field.key]: event.target.value })}
+            onBlur={() => draft[field.key] !== code[field.key] && save({ [field.key]: draft[field.key] })}
+          />
+        </label>
+      ))}
+      <p className="muted small">{uses === null ? 'Counting codings…' : `Applied ${uses} time${uses === 1 ? '' : 's'} in the layers you can see.`}</p>
+      {canEdit && (
+        <div className="code-actions">
+          <button type="button" className="button ghost" onClick={() => save({ archived: !code.archived })}>
+            {code.archived ? 'Restore code' : 'Archive code'}
+          </button>
+          <div className="merge-row">
+            <label className="field grow">
+              <span>Merge into</span>
+              <select value={mergeInto} onChange={(event) => setMergeInto(event.target.value)}>
+                <option value="">Choose a code…</option>
+                {codeTree(codes)
+                  .filter((entry) => !descendants.has(entry.code.id))
+                  .map((entry) => (
+                    <option key={entry.code.id} value={entry.code.id}>
+                      {entry.path}
+                    </option>
+                  ))}
+              </select>
+            </label>
+            <button
+              type="button"
+              className="button danger align-end"
+              disabled={!mergeInto}
+              onClick={() => {
+                const target = codes.find((candidate) => candidate.id === mergeInto);
+                if (!target || !window.confirm(`Merge “${code.name}” into “${target.name}”? Every coding moves to “${target.name}” and “${code.name}” is removed.`)) return;
+                void run(async () => {
+                  const { moved } = await api.mergeCode(project.id, code.id, target.id);
+                  onMerged();
+                  return moved;
+                }, `“${code.name}” was merged into “${target.name}”; every coding was kept.`);
+              }}
+            >
+              Merge
+            </button>
+          </div>
+          <p className="hint">Merging moves every coding in every layer (all coders and the consensus) to the chosen code, then removes this one.</p>
+        </div>
+      )}
+    </form>
+  );
+}
+
+/** Fields the user has changed locally and not saved yet. */
+function unsavedFields(draft: Code, saved: Code): Partial<Code> {
+  const changed: Partial<Code> = {};
+  for (const key of Object.keys(draft) as (keyof Code)[]) if (draft[key] !== saved[key]) (changed as Record<string, unknown>)[key] = draft[key];
+  return changed;
+}

@@ -1,0 +1,525 @@
+/**
+ * The coding view: the transcript in a collaborative editor, codings as decorations and margin
+ * stripes, a code picker at the selection, layers, presence and the connection state.
+ */
+import { Extension } from '@tiptap/core';
+import Collaboration from '@tiptap/extension-collaboration';
+import CollaborationCaret from '@tiptap/extension-collaboration-caret';
+import { TextSelection } from '@tiptap/pm/state';
+import { EditorContent, useEditor } from '@tiptap/react';
+import StarterKit from '@tiptap/starter-kit';
+import { useEffect, useMemo, useRef, useState, useSyncExternalStore } from 'react';
+import { decide } from '../../../shared/authz';
+import { turnAttributes, turnNodeName, ydocKeys } from '../../../shared/collab/schema';
+import { api, type DocumentSummary, type Member, type Project } from '../api';
+import { CodingModel, consensusLayerId, type LayerSpec, type ResolvedCoding } from '../collab/codingModel';
+import { recentCodeIds, rememberRecentCode } from '../codebook';
+import { CodePicker } from '../coding/CodePicker';
+import { CodingDetail } from '../coding/CodingDetail';
+import { MarginStripes, type StripeCoding } from '../coding/MarginStripes';
+import { CodingDecorations, codingClass, type DecorationSource, rebuildCodingDecorations } from '../editor/codingDecorations';
+import { useAsync } from '../hooks';
+import { Link, paths } from '../router';
+import { initials, personColour, useSession } from '../session';
+import { Avatar, LoadError } from './parts';
+
+/** Paragraphs are speaker turns: keep their speaker and timestamp, or the Yjs binding drops them. */
+const TurnAttributes = Extension.create({
+  name: 'turnAttributes',
+  addGlobalAttributes() {
+    const attribute = (name: string) => ({
+      default: null,
+      parseHTML: (element: HTMLElement) => element.getAttribute(`data-${name}`),
+      renderHTML: (attributes: Record<string, unknown>) => (attributes[name] ? { [`data-${name}`]: String(attributes[name]) } : {}),
+    });
+    return [
+      {
+        types: [turnNodeName],
+        attributes: { [turnAttributes.speaker]: attribute(turnAttributes.speaker), [turnAttributes.timestamp]: attribute(turnAttributes.timestamp) },
+      },
+    ];
+  },
+});
+
+export function CodingScreen({ projectId, documentId }: { projectId: string; documentId: string }) {
+  const data = useAsync(async () => {
+    const [project, document, members] = await Promise.all([api.project(projectId), api.document(projectId, documentId), api.members(projectId)]);
+    return { project, document, members: members.members };
+  }, [projectId, documentId]);
+  if (data.error) return <LoadError message={data.error.message} />;
+  if (!data.data) return <main className="page muted">Opening transcript…</main>;
+  return <CodingSession project={data.data.project} document={data.data.document} members={data.data.members} />;
+}
+
+function layerSpecs(project: Project, members: Member[], meId: string): LayerSpec[] {
+  const may = (resource: 'own-layer' | 'other-layer' | 'consensus') =>
+    decide({ role: project.role, resource, operation: 'read', blind: project.blind }).allowed;
+  const specs: LayerSpec[] = [];
+  if (project.role !== 'viewer') specs.push({ id: meId, kind: 'mine', label: 'My codings' });
+  if (may('other-layer'))
+    for (const member of members)
+      if (member.userId !== meId && member.role !== 'viewer') specs.push({ id: member.userId, kind: 'coder', label: member.name });
+  if (may('consensus')) specs.push({ id: consensusLayerId, kind: 'consensus', label: 'Consensus' });
+  return specs;
+}
+
+function CodingSession({ project, document, members }: { project: Project; document: DocumentSummary; members: Member[] }) {
+  const { user } = useSession();
+  const [model, setModel] = useState<CodingModel | null>(null);
+  useEffect(() => {
+    const created = new CodingModel(
+      project.id,
+      document.id,
+      { id: user.id, name: user.name, color: personColour(user.id), role: project.role },
+      layerSpecs(project, members, user.id),
+    );
+    setModel(created);
+    return () => created.close();
+  }, [project, document.id, members, user]);
+  if (!model) return null;
+  return <CodingWorkspace model={model} project={project} document={document} members={members} />;
+}
+
+interface PickerState {
+  start: number;
+  end: number;
+  quote: string;
+  position: { left: number; top: number };
+}
+
+interface DetailState {
+  codingId: string;
+  layerId: string;
+  position: { left: number; top: number };
+}
+
+function CodingWorkspace({ model, project, document, members }: { model: CodingModel; project: Project; document: DocumentSummary; members: Member[] }) {
+  const { user } = useSession();
+  const generation = useSyncExternalStore(
+    (listener) => model.subscribe(listener),
+    () => model.generation,
+  );
+  const transcriptState = model.transcript.state();
+  const [visible, setVisible] = useState<Set<string>>(() => new Set(model.layers.map((layer) => layer.id)));
+  const [writeLayerId, setWriteLayerId] = useState<string>(user.id);
+  const [picker, setPicker] = useState<PickerState | null>(null);
+  const [detail, setDetail] = useState<DetailState | null>(null);
+  const [highlighted, setHighlighted] = useState<string | null>(null);
+  const [notice, setNotice] = useState<string | null>(null);
+
+  const can = (resource: 'transcript' | 'codebook' | 'own-layer' | 'consensus') =>
+    decide({ role: project.role, resource, operation: 'write', blind: project.blind }).allowed;
+  const canCode = can('own-layer') && transcriptState.synced && !transcriptState.refused;
+  const canEditText = can('transcript') && transcriptState.synced && !transcriptState.readOnly;
+  const writableLayers = new Set([...(can('own-layer') ? [user.id] : []), ...(can('consensus') ? [consensusLayerId] : [])]);
+  const memberName = (id: string) => (id === consensusLayerId ? 'Consensus' : id === user.id ? 'you' : (members.find((m) => m.userId === id)?.name ?? 'a former member'));
+  const codes = model.codes();
+  const codeById = useMemo(() => new Map(codes.map((code) => [code.id, code])), [codes]);
+
+  // biome-ignore lint/correctness/useExhaustiveDependencies: generation marks every coding, code and connection change
+  const resolved = useMemo(() => model.resolve(visible), [model, visible, generation]);
+  const latest = useRef({ resolved, codeById, memberName });
+  latest.current = { resolved, codeById, memberName };
+
+  const source = useMemo<DecorationSource>(
+    () => ({
+      index: model.index,
+      codings: () =>
+        latest.current.resolved.map((coding) => {
+          const code = latest.current.codeById.get(coding.codeId);
+          return {
+            id: coding.id,
+            start: coding.start,
+            end: coding.end,
+            color: code?.color ?? '#888888',
+            label: `${code?.name ?? 'Unknown code'} — ${latest.current.memberName(coding.layer.id)}`,
+          };
+        }),
+    }),
+    [model],
+  );
+
+  const isOwnerEditing = can('transcript');
+  const editor = useEditor(
+    {
+      editable: false,
+      extensions: [
+        StarterKit.configure({
+          undoRedo: false,
+          blockquote: false,
+          bulletList: false,
+          code: false,
+          codeBlock: false,
+          dropcursor: false,
+          gapcursor: false,
+          hardBreak: false,
+          heading: false,
+          horizontalRule: false,
+          link: false,
+          listItem: false,
+          listKeymap: false,
+          orderedList: false,
+          strike: false,
+          trailingNode: false,
+          underline: false,
+        }),
+        TurnAttributes,
+        Collaboration.configure({ document: model.transcript.doc, field: ydocKeys.transcriptFragment }),
+        ...(isOwnerEditing
+          ? [CollaborationCaret.configure({ provider: model.transcript.provider, user: { id: user.id, name: user.name, color: personColour(user.id) } })]
+          : []),
+        CodingDecorations.configure({ source }),
+      ],
+      editorProps: {
+        attributes: {
+          class: 'transcript-text',
+          role: 'textbox',
+          'aria-multiline': 'true',
+          'aria-label': `Transcript: ${document.title}`,
+          'aria-describedby': 'coding-help',
+          tabindex: '0',
+        },
+      },
+    },
+    [model, source, isOwnerEditing],
+  );
+
+  // The server opens the transcript read-only for everyone but owners: the editor must agree.
+  useEffect(() => {
+    if (editor && !editor.isDestroyed && editor.isEditable !== canEditText) editor.setEditable(canEditText);
+  }, [editor, canEditText]);
+
+  // biome-ignore lint/correctness/useExhaustiveDependencies: re-resolve whenever the resolved codings or codes change
+  useEffect(() => {
+    if (editor && !editor.isDestroyed) rebuildCodingDecorations(editor.view);
+  }, [editor, resolved, codeById]);
+
+  const readSelection = (): PickerState | null => {
+    if (!editor) return null;
+    const selection = window.getSelection();
+    const view = editor.view;
+    if (!selection || selection.isCollapsed || !selection.anchorNode || !selection.focusNode) return null;
+    if (!view.dom.contains(selection.anchorNode) || !view.dom.contains(selection.focusNode)) return null;
+    const anchor = view.posAtDOM(selection.anchorNode, selection.anchorOffset);
+    const head = view.posAtDOM(selection.focusNode, selection.focusOffset);
+    const textSelection = TextSelection.between(view.state.doc.resolve(Math.min(anchor, head)), view.state.doc.resolve(Math.max(anchor, head)));
+    const offset = (position: typeof textSelection.$from) => model.index.offsetFromPm(position.index(0), position.parentOffset);
+    model.index.rebuild();
+    const range = model.trimRange(offset(textSelection.$from), offset(textSelection.$to));
+    if (!range) return null;
+    const rect = selection.getRangeAt(0).getBoundingClientRect();
+    const left = Math.max(12, Math.min(rect.left, window.innerWidth - 380));
+    const top = rect.bottom + 8 + 380 > window.innerHeight ? Math.max(12, rect.top - 388) : rect.bottom + 8;
+    return { ...range, quote: model.index.text.slice(range.start, range.end), position: { left, top } };
+  };
+
+  const openPicker = () => {
+    if (!canCode) {
+      if (!can('own-layer')) setNotice('Your role in this project is viewer: you can read codings but not add them.');
+      return;
+    }
+    const state = readSelection();
+    if (state) {
+      setDetail(null);
+      setPicker(state);
+    }
+  };
+  const openPickerRef = useRef(openPicker);
+  openPickerRef.current = openPicker;
+
+  // Keyboard selection also works where the transcript is read-only (no caret of its own):
+  // Shift+arrows extend the browser selection, Enter (Ctrl+Enter when editing text) opens the picker.
+  useEffect(() => {
+    if (!editor) return;
+    const dom = editor.view.dom;
+    const onKeyDown = (event: KeyboardEvent) => {
+      const wantsPicker = event.key === 'Enter' && (editor.isEditable ? event.ctrlKey || event.metaKey : true);
+      if (wantsPicker) {
+        event.preventDefault();
+        openPickerRef.current();
+        return;
+      }
+      if (editor.isEditable || !event.key.startsWith('Arrow')) return;
+      const selection = window.getSelection();
+      if (!selection) return;
+      event.preventDefault();
+      if (!selection.anchorNode || !dom.contains(selection.anchorNode)) {
+        const walker = window.document.createTreeWalker(dom, NodeFilter.SHOW_TEXT);
+        const first = walker.nextNode();
+        if (first) selection.collapse(first, 0);
+        return;
+      }
+      const direction = event.key === 'ArrowLeft' || event.key === 'ArrowUp' ? 'backward' : 'forward';
+      const granularity = event.key === 'ArrowUp' || event.key === 'ArrowDown' ? 'line' : event.ctrlKey || event.altKey ? 'word' : 'character';
+      selection.modify(event.shiftKey ? 'extend' : 'move', direction, granularity);
+    };
+    const onMouseUp = () => window.setTimeout(() => openPickerRef.current(), 0);
+    dom.addEventListener('keydown', onKeyDown);
+    dom.addEventListener('mouseup', onMouseUp);
+    return () => {
+      dom.removeEventListener('keydown', onKeyDown);
+      dom.removeEventListener('mouseup', onMouseUp);
+    };
+  }, [editor]);
+
+  const closePicker = (refocus: boolean) => {
+    setPicker(null);
+    if (refocus && editor) editor.view.dom.focus({ preventScroll: true });
+  };
+
+  const apply = (codeId: string) => {
+    if (!picker) return;
+    const created = model.createCoding(writeLayerId, codeId, picker.start, picker.end);
+    rememberRecentCode(project.id, codeId);
+    if (!created) setNotice('Those words cannot hold a coding (only turn breaks or spaces were selected).');
+    window.getSelection()?.collapseToEnd();
+    closePicker(true);
+  };
+
+  const createCode = async (name: string) => {
+    const code = await api.createCode(project.id, { name });
+    apply(code.id);
+  };
+
+  const stripes: StripeCoding[] = resolved.map((coding: ResolvedCoding) => {
+    const code = codeById.get(coding.codeId);
+    const coderName = memberName(coding.layer.id);
+    return {
+      id: coding.id,
+      start: coding.start,
+      end: coding.end,
+      color: code?.color ?? '#888888',
+      codeName: code?.name ?? 'Unknown code',
+      coderName,
+      coderShort: coding.layer.kind === 'mine' ? null : coding.layer.kind === 'consensus' ? 'C' : initials(coderName),
+      memo: coding.memo,
+      quote: coding.quote,
+    };
+  });
+  const detailCoding = detail ? resolved.find((coding) => coding.id === detail.codingId && coding.layer.id === detail.layerId) : undefined;
+  const blindHidden = project.blind && !decide({ role: project.role, resource: 'other-layer', operation: 'read', blind: true }).allowed;
+  // biome-ignore lint/correctness/useExhaustiveDependencies: generation marks every coding change
+  const unanchored = useMemo(() => model.unanchored(visible), [model, visible, generation]);
+  const legend = useMemo(() => {
+    const counts = new Map<string, number>();
+    for (const coding of resolved) counts.set(coding.codeId, (counts.get(coding.codeId) ?? 0) + 1);
+    return [...counts.entries()].sort((a, b) => b[1] - a[1]);
+  }, [resolved]);
+
+  return (
+    <main className="coding-page">
+      {highlighted && <style>{`.transcript-text .${codingClass(highlighted)} { outline: 2px solid var(--focus); outline-offset: 1px; border-radius: 2px; }`}</style>}
+      <div className="coding-header">
+        <div>
+          <p className="eyebrow">
+            <Link href={paths.projects()}>Projects</Link> / <Link href={paths.project(project.id)}>{project.name}</Link>
+          </p>
+          <h1>{document.title}</h1>
+          <p className="attribute-list">
+            {Object.entries(document.attributes).map(([key, value]) => (
+              <span key={key} className="attribute">
+                {key}: {value}
+              </span>
+            ))}
+          </p>
+        </div>
+        <Presence model={model} />
+      </div>
+
+      {transcriptState.refused && (
+        <div className="banner banner-error" role="alert">
+          Access refused: {transcriptState.refused}
+        </div>
+      )}
+      {notice && (
+        <div className="banner banner-info" role="status">
+          {notice}
+          <button type="button" className="button ghost small" onClick={() => setNotice(null)}>
+            Dismiss
+          </button>
+        </div>
+      )}
+
+      <div className="coding-layout">
+        <aside className="coding-sidebar" aria-label="Layers and legend">
+          <section className="sidebar-section">
+            <h2>Layers</h2>
+            <ul className="layer-list">
+              {model.layers.map((layer) => (
+                <li key={layer.id}>
+                  <label className="layer-toggle">
+                    <input
+                      type="checkbox"
+                      checked={visible.has(layer.id)}
+                      onChange={(event) => {
+                        const next = new Set(visible);
+                        if (event.target.checked) next.add(layer.id);
+                        else next.delete(layer.id);
+                        setVisible(next);
+                      }}
+                    />
+                    {layer.kind === 'consensus' ? (
+                      <span className="avatar avatar-small consensus-avatar" aria-hidden="true">
+                        ✓
+                      </span>
+                    ) : (
+                      <Avatar userId={layer.id} name={layer.kind === 'mine' ? user.name : layer.label} size="small" />
+                    )}
+                    <span>{layer.label}</span>
+                    {layer.document.state().refused && <span className="muted small"> (refused)</span>}
+                  </label>
+                </li>
+              ))}
+            </ul>
+            {blindHidden && (
+              <p className="blind-note" data-testid="blind-note">
+                <strong>Blind mode is on.</strong> You see only your own codings. Other coders’ codings and the consensus stay hidden
+                until the project owner turns blind mode off, so that everyone codes independently before comparing.
+              </p>
+            )}
+            {writableLayers.size > 1 && (
+              <label className="field">
+                <span>New codings go to</span>
+                <select value={writeLayerId} onChange={(event) => setWriteLayerId(event.target.value)}>
+                  <option value={user.id}>My codings</option>
+                  <option value={consensusLayerId}>Consensus</option>
+                </select>
+              </label>
+            )}
+          </section>
+          <section className="sidebar-section">
+            <h2>Codes in view</h2>
+            {legend.length === 0 ? (
+              <p className="muted small">No codings in the visible layers yet.</p>
+            ) : (
+              <ul className="legend">
+                {legend.map(([codeId, count]) => (
+                  <li key={codeId}>
+                    <span className="code-swatch" style={{ background: codeById.get(codeId)?.color ?? '#888' }} aria-hidden="true" />
+                    <span className="legend-name">{codeById.get(codeId)?.name ?? 'Unknown code'}</span>
+                    <span className="legend-count">{count}</span>
+                  </li>
+                ))}
+              </ul>
+            )}
+          </section>
+          {unanchored > 0 && (
+            <p className="sidebar-section attention" role="note">
+              {unanchored === 1 ? 'One coding' : `${unanchored} codings`} in the visible layers lost {unanchored === 1 ? 'its' : 'their'} words
+              (the text was deleted or rewritten). They are kept, not shown here; the server re-anchors them when it can.
+            </p>
+          )}
+          <section className="sidebar-section" id="coding-help">
+            <h2>How to code</h2>
+            {canCode ? (
+              <p className="muted small">
+                Select words with the mouse, or focus the transcript and use <kbd>Shift</kbd>+arrows (<kbd>Ctrl</kbd> for whole words). Press{' '}
+                <kbd>{canEditText ? 'Ctrl+Enter' : 'Enter'}</kbd> to open the code picker. Codings in the margin open with <kbd>Enter</kbd>.
+              </p>
+            ) : (
+              <p className="muted small">
+                {!can('own-layer')
+                  ? 'You are a viewer in this project: you can read the transcript and codings, but not change them.'
+                  : 'Coding starts as soon as the transcript has loaded.'}
+              </p>
+            )}
+          </section>
+        </aside>
+
+        <section className="transcript-column" aria-label="Transcript">
+          {!transcriptState.synced && !transcriptState.refused && (
+            <p className="loading-line" aria-live="polite">
+              Loading the transcript…
+            </p>
+          )}
+          <div className={`transcript-sheet${canEditText ? ' editing' : ''}${canCode ? ' can-code' : ''}`} data-testid="transcript" data-synced={transcriptState.synced ? 'true' : 'false'}>
+            <EditorContent editor={editor} />
+            {editor && <MarginStripes editor={editor} index={model.index} codings={stripes} onOpen={(id, rect) => {
+              const coding = resolved.find((candidate) => candidate.id === id);
+              if (!coding) return;
+              setPicker(null);
+              setDetail({ codingId: id, layerId: coding.layer.id, position: { left: Math.min(rect.left, window.innerWidth - 404), top: Math.min(rect.bottom + 6, window.innerHeight - 360) } });
+            }} onHighlight={setHighlighted} />}
+          </div>
+        </section>
+      </div>
+
+      {picker && (
+        <CodePicker
+          codes={codes}
+          recentIds={recentCodeIds(project.id)}
+          usage={model.usage(writeLayerId)}
+          canCreate={can('codebook')}
+          position={picker.position}
+          quote={picker.quote}
+          onApply={apply}
+          onCreate={createCode}
+          onClose={closePicker}
+        />
+      )}
+      {detail && detailCoding && (
+        <CodingDetail
+          key={detailCoding.id}
+          coding={{ ...detailCoding, coderName: memberName(detailCoding.layer.id) }}
+          codes={codes}
+          writable={writableLayers.has(detailCoding.layer.id) && !detailCoding.layer.document.state().readOnly}
+          position={detail.position}
+          onSave={(patch) => model.updateCoding(detailCoding.layer.id, detailCoding.id, patch)}
+          onRemove={() => {
+            model.removeCoding(detailCoding.layer.id, detailCoding.id);
+            setDetail(null);
+            editor?.view.dom.focus({ preventScroll: true });
+          }}
+          onClose={() => {
+            setDetail(null);
+            // Back to the stripe that opened it, so keyboard users keep their place.
+            window.document.querySelector<HTMLElement>(`.stripe-label[data-coding-id="${detailCoding.id}"]`)?.focus();
+          }}
+        />
+      )}
+    </main>
+  );
+}
+
+interface PresentUser {
+  id: string;
+  name: string;
+}
+
+/** Who else has this transcript open (awareness carries names only, never selections, in blind mode). */
+function Presence({ model }: { model: CodingModel }) {
+  const { user } = useSession();
+  const [people, setPeople] = useState<PresentUser[]>([]);
+  useEffect(() => {
+    const awareness = model.transcript.provider.awareness;
+    if (!awareness) return;
+    awareness.setLocalStateField('user', { id: user.id, name: user.name, color: personColour(user.id) });
+    const update = () => {
+      const seen = new Map<string, PresentUser>();
+      for (const [clientId, state] of awareness.getStates()) {
+        const person = (state as { user?: { id?: string; name?: string } }).user;
+        if (clientId === awareness.clientID || !person?.id || person.id === user.id) continue;
+        seen.set(person.id, { id: person.id, name: person.name ?? 'Someone' });
+      }
+      setPeople([...seen.values()]);
+    };
+    update();
+    awareness.on('change', update);
+    return () => awareness.off('change', update);
+  }, [model, user]);
+  return (
+    <div className="presence">
+      <span className="visually-hidden">{people.length === 0 ? 'Nobody else has this transcript open.' : `Also here: ${people.map((p) => p.name).join(', ')}.`}</span>
+      {people.length === 0 ? (
+        <span className="muted small">Only you are here</span>
+      ) : (
+        <>
+          <span className="muted small">Also here</span>
+          {people.map((person) => (
+            <Avatar key={person.id} userId={person.id} name={person.name} />
+          ))}
+        </>
+      )}
+    </div>
+  );
+}

@@ -62,13 +62,15 @@ function expectSameStatistics(a: Record<string, unknown>, b: Record<string, unkn
 describe('unitized agreement properties', () => {
   it('identical codings give 1 for every defined coefficient (2–5 coders, any layout)', () => {
     fc.assert(
-      fc.property(layoutArbitrary, fc.integer({ min: 2, max: 5 }), fc.integer({ min: 0, max: 10 }), (layout, coders, tail) => {
+      // At least one uncoded character after the last segment: a continuum coded end to end with a
+      // single code has no variation, and uα is then 0/0 (null), which another test covers.
+      fc.property(layoutArbitrary, fc.integer({ min: 2, max: 5 }), fc.integer({ min: 1, max: 10 }), (layout, coders, tail) => {
         const data = Array.from({ length: coders }, (_, c) => layOut(`coder${c}`, layout)).flat();
         const { statistics } = computeUnitizedAgreement({ continuum: continuumFor(data, tail), data });
         for (const key of ['u_alpha', 'binary_u_alpha', 'cu_alpha'] as const) {
           if (statistics[key] !== null) expect(statistics[key]).toBeCloseTo(1, 12);
         }
-        // uα is defined whenever something is coded: the ∅ value and the coded values differ.
+        // uα is defined whenever something is coded and something is not: ∅ and the codes differ.
         expect(statistics.u_alpha).not.toBeNull();
         for (const perCode of [statistics.k_u_alpha, statistics.u_alpha_2004] as Array<Record<string, number | null>>) {
           for (const value of Object.values(perCode)) if (value !== null) expect(value).toBeCloseTo(1, 12);
@@ -76,6 +78,13 @@ describe('unitized agreement properties', () => {
       }),
       { numRuns: 200 },
     );
+  });
+
+  it('a continuum coded end to end with one code by everyone has no variation: uα is null, with a diagnostic', () => {
+    const data = ['a', 'b', 'c'].map((coder) => ({ coder, start: 0, end: 40, code: 'enabler' }));
+    const { statistics, diagnostics } = computeUnitizedAgreement({ continuum: { begin: 0, end: 40 }, data });
+    expect(statistics.u_alpha).toBeNull();
+    expect(diagnostics.some((d) => d.kind === 'no_variation')).toBe(true);
   });
 
   it('disagreeing boundaries bring uα below 1', () => {

@@ -40,18 +40,23 @@ async function serve(): Promise<number> {
       for (const account of demo.accounts) console.log(`  ${account.email}  /  ${account.password}   (${account.role})`);
     }
   }
-  await new Promise<void>((resolve) => {
+  const exitCode = await new Promise<number>((resolve) => {
     const stop = (signal: string) => {
       console.log(`${signal}: closing connections and compacting documents…`);
-      server.close().then(resolve, (error) => {
-        console.error(error);
-        resolve();
-      });
+      server.close().then(
+        () => resolve(0),
+        (error) => {
+          console.error(error);
+          resolve(1);
+        },
+      );
     };
     process.once('SIGTERM', () => stop('SIGTERM'));
     process.once('SIGINT', () => stop('SIGINT'));
   });
-  return 0;
+  // Everything is flushed and closed; timers of libraries (store debouncers, ioredis) must not
+  // keep a stopped server alive.
+  process.exit(exitCode);
 }
 
 /** `npm start` works from a fresh clone: build the page once when it has not been built. */

@@ -37,6 +37,12 @@ export interface CocodeConfig {
   host: string;
   /** Folder for the embedded SQLite store. */
   dataDir: string;
+  /** `postgres://…`: store everything in PostgreSQL instead of SQLite. */
+  databaseUrl: string | null;
+  /** `redis://…`: share live documents with other cocode processes through Redis. */
+  redisUrl: string | null;
+  /** Prefix of this deployment's Redis channels and keys. */
+  redisPrefix: string;
   /** Anyone may register (otherwise only the first account and invited emails). */
   openRegistration: boolean;
   /** Create the demo project on first start with an empty store. */
@@ -79,6 +85,9 @@ export const defaultConfig: CocodeConfig = {
   port: 3000,
   host: '0.0.0.0',
   dataDir: path.resolve('data'),
+  databaseUrl: null,
+  redisUrl: null,
+  redisPrefix: 'cocode',
   openRegistration: false,
   seedDemo: true,
   serveClient: true,
@@ -109,6 +118,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
   if (port !== undefined) fromEnv.port = port;
   if (env.HOST) fromEnv.host = env.HOST;
   if (env.COCODE_DATA_DIR) fromEnv.dataDir = path.resolve(env.COCODE_DATA_DIR);
+  if (env.DATABASE_URL) fromEnv.databaseUrl = env.DATABASE_URL;
+  if (env.REDIS_URL) fromEnv.redisUrl = env.REDIS_URL;
+  if (env.COCODE_REDIS_PREFIX) fromEnv.redisPrefix = env.COCODE_REDIS_PREFIX;
   const open = envFlag(env.COCODE_OPEN_REGISTRATION);
   if (open !== undefined) fromEnv.openRegistration = open;
   const demo = envFlag(env.COCODE_DEMO);

@@ -6,9 +6,9 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
+import * as Y from 'yjs';
 import type { ProjectRole } from '../../shared/authz';
 import type {
-  DocumentLogStore,
   DocumentRecord,
   InvitationRecord,
   MemberRecord,
@@ -16,6 +16,7 @@ import type {
   RelationalStore,
   Storage,
   StoredDocumentState,
+  SyncDocumentLog,
   UserRecord,
   UserWithSecret,
 } from './types';
@@ -282,7 +283,8 @@ class SqliteRelationalStore implements RelationalStore {
   }
 }
 
-class SqliteDocumentLogStore implements DocumentLogStore {
+class SqliteDocumentLog implements SyncDocumentLog {
+  readonly kind = 'sync';
   private readonly selectSnapshot;
   private readonly selectUpdates;
   private readonly insertUpdate;
@@ -307,7 +309,7 @@ class SqliteDocumentLogStore implements DocumentLogStore {
     });
   }
 
-  loadDocument(name: string): StoredDocumentState {
+  async loadDocument(name: string): Promise<StoredDocumentState> {
     const snapshot = this.selectSnapshot.get(name) as { state: Buffer } | undefined;
     const updates = this.selectUpdates.all(name) as { id: number; data: Buffer }[];
     return {
@@ -320,12 +322,12 @@ class SqliteDocumentLogStore implements DocumentLogStore {
     return Number(this.insertUpdate.run(name, Buffer.from(update)).lastInsertRowid);
   }
 
-  compact(name: string, state: Uint8Array, upToId: number): void {
-    this.compactTransaction(name, state, upToId);
-  }
-
-  lastUpdateId(name: string): number {
-    return (this.selectLastId.get(name) as { id: number }).id;
+  async compact(name: string, document: Y.Doc): Promise<void> {
+    // Synchronous from here on: no update can be applied (and appended) between reading the
+    // highest log id and encoding the state, so every row up to that id is in the snapshot.
+    const upToId = (this.selectLastId.get(name) as { id: number }).id;
+    if (upToId === 0) return;
+    this.compactTransaction(name, Y.encodeStateAsUpdate(document), upToId);
   }
 }
 
@@ -339,7 +341,7 @@ export function openSqliteStorage(dataDir: string): Storage {
   migrate(db);
   return {
     relational: new SqliteRelationalStore(db),
-    documents: new SqliteDocumentLogStore(db),
+    documents: new SqliteDocumentLog(db),
     async close() {
       db.close();
     },

@@ -3,6 +3,7 @@
  * database fits behind the same calls; the collaborative document log is synchronous because the
  * durable append must finish before Hocuspocus broadcasts and acknowledges an update (SPEC D1).
  */
+import type * as Y from 'yjs';
 import type { ProjectRole } from '../../shared/authz';
 
 export interface UserRecord {
@@ -85,16 +86,29 @@ export interface RelationalStore {
   updateDocument(id: string, patch: { title?: string; attributes?: Record<string, string> }): Promise<void>;
 }
 
-export interface DocumentLogStore {
+interface DocumentLogBase {
   /** Snapshot plus every logged update after it, in append order. */
-  loadDocument(name: string): StoredDocumentState;
-  /** Appends one update durably; returns its log id. Must not return before the write is durable. */
-  appendUpdate(name: string, update: Uint8Array): number;
-  /** Replaces the snapshot and deletes log rows up to and including `upToId`, atomically. */
-  compact(name: string, state: Uint8Array, upToId: number): void;
-  /** Highest log id for a document (0 when there is none). */
-  lastUpdateId(name: string): number;
+  loadDocument(name: string): Promise<StoredDocumentState>;
+  /**
+   * Folds the log into the snapshot. Only rows whose updates the given live state already contains
+   * are removed, so compaction never drops an update (SPEC D3).
+   */
+  compact(name: string, document: Y.Doc): Promise<void>;
 }
+
+/** A log whose append is durable when the call returns (SQLite): it runs inside the update callback. */
+export interface SyncDocumentLog extends DocumentLogBase {
+  kind: 'sync';
+  appendUpdate(name: string, update: Uint8Array): number;
+}
+
+/** A log over the network (PostgreSQL): every update is appended and awaited before it is applied. */
+export interface AwaitedDocumentLog extends DocumentLogBase {
+  kind: 'awaited';
+  appendUpdate(name: string, update: Uint8Array): Promise<number>;
+}
+
+export type DocumentLogStore = SyncDocumentLog | AwaitedDocumentLog;
 
 export interface Storage {
   relational: RelationalStore;

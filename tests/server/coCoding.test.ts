@@ -3,12 +3,12 @@
  * concurrent writers converge, and codings stay on their words while the transcript is edited
  * (SPEC C1–C3, D2).
  */
-import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { documentNames } from '../../shared/collab/documentNames';
 import { putCoding, readCodings, transcriptFragment, turnTextNode } from '../../shared/collab/schema';
-import { endAssoc, startAssoc, TranscriptIndex } from '../../shared/collab/transcriptIndex';
+import { TranscriptIndex } from '../../shared/collab/transcriptIndex';
+import { codingAt } from '../helpers/codings';
 import { eventually } from '../helpers/poll';
 import { connectProvider, type TestProvider } from '../helpers/providers';
 import { projectWithMembers, sampleTranscript, startTestServer, type TestServer, type TestUser } from '../helpers/server';
@@ -54,19 +54,7 @@ function codeLocally(layer: Y.Doc, transcript: Y.Doc, quote: string, by: string)
   const index = new TranscriptIndex(transcript);
   const start = index.text.indexOf(quote);
   expect(start).toBeGreaterThanOrEqual(0);
-  const coding = {
-    id: randomUUID(),
-    codeId,
-    start: index.encodeAnchor(start, startAssoc) as Uint8Array,
-    end: index.encodeAnchor(start + quote.length, endAssoc) as Uint8Array,
-    quote,
-    lastStart: start,
-    lastEnd: start + quote.length,
-    memo: '',
-    createdAt: new Date().toISOString(),
-    createdBy: by,
-    orphaned: false,
-  };
+  const coding = codingAt(index, start, start + quote.length, codeId, by);
   putCoding(layer, coding);
   return coding;
 }

@@ -1,0 +1,338 @@
+/**
+ * PostgreSQL storage for larger deployments: the same relational interface as SQLite, and an
+ * awaited durable log (every update is inserted and committed before it is applied, SPEC D1).
+ * Several cocode processes may share one database (with Redis carrying live updates between them).
+ */
+import pg from 'pg';
+import * as Y from 'yjs';
+import type { ProjectRole } from '../../shared/authz';
+import type {
+  AwaitedDocumentLog,
+  DocumentRecord,
+  InvitationRecord,
+  MemberRecord,
+  ProjectRecord,
+  RelationalStore,
+  Storage,
+  StoredDocumentState,
+  UserRecord,
+  UserWithSecret,
+} from './types';
+
+/** Versioned migrations, applied in order at start under an advisory lock; never edit a shipped one. */
+const migrations: string[] = [
+  `CREATE TABLE users (
+     id TEXT PRIMARY KEY, email TEXT NOT NULL, name TEXT NOT NULL, password_hash TEXT NOT NULL,
+     is_admin BOOLEAN NOT NULL DEFAULT FALSE, created_at TEXT NOT NULL);
+   CREATE UNIQUE INDEX users_email ON users (lower(email));
+   CREATE TABLE tokens (
+     hash TEXT PRIMARY KEY, user_id TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+     kind TEXT NOT NULL, created_at BIGINT NOT NULL, expires_at BIGINT NOT NULL);
+   CREATE TABLE projects (
+     id TEXT PRIMARY KEY, name TEXT NOT NULL, blind BOOLEAN NOT NULL, created_at TEXT NOT NULL,
+     created_by TEXT NOT NULL REFERENCES users(id));
+   CREATE TABLE memberships (
+     project_id TEXT NOT NULL REFERENCES projects(id) ON DELETE CASCADE,
+     user_id TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+     role TEXT NOT NULL, PRIMARY KEY (project_id, user_id));
+   CREATE TABLE invitations (
+     project_id TEXT NOT NULL REFERENCES projects(id) ON DELETE CASCADE,
+     email TEXT NOT NULL, role TEXT NOT NULL, created_at TEXT NOT NULL, PRIMARY KEY (project_id, email));
+   CREATE TABLE documents (
+     id TEXT PRIMARY KEY, project_id TEXT NOT NULL REFERENCES projects(id) ON DELETE CASCADE,
+     title TEXT NOT NULL, attributes JSONB NOT NULL, created_at TEXT NOT NULL);
+   CREATE INDEX documents_by_project ON documents(project_id, created_at);
+   CREATE TABLE ydoc_snapshots (name TEXT PRIMARY KEY, state BYTEA NOT NULL);
+   CREATE TABLE ydoc_updates (id BIGSERIAL PRIMARY KEY, name TEXT NOT NULL, data BYTEA NOT NULL);
+   CREATE INDEX ydoc_updates_by_name ON ydoc_updates(name, id);`,
+];
+
+const migrationLockKey = 0x636f636f; // "coco"
+
+async function migrate(pool: pg.Pool): Promise<void> {
+  const client = await pool.connect();
+  try {
+    // Two instances starting together must not both apply a migration.
+    await client.query('SELECT pg_advisory_lock($1)', [migrationLockKey]);
+    await client.query('CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied_at TEXT NOT NULL)');
+    const applied = new Set((await client.query('SELECT version FROM schema_migrations')).rows.map((row) => row.version));
+    for (const [index, sql] of migrations.entries()) {
+      const version = index + 1;
+      if (applied.has(version)) continue;
+      await client.query('BEGIN');
+      try {
+        await client.query(sql);
+        await client.query('INSERT INTO schema_migrations (version, applied_at) VALUES ($1, $2)', [version, new Date().toISOString()]);
+        await client.query('COMMIT');
+      } catch (error) {
+        await client.query('ROLLBACK');
+        throw error;
+      }
+    }
+  } finally {
+    await client.query('SELECT pg_advisory_unlock($1)', [migrationLockKey]).catch(() => {});
+    client.release();
+  }
+}
+
+const toUser = (row: pg.QueryResultRow): UserWithSecret => ({
+  id: row.id,
+  email: row.email,
+  name: row.name,
+  isAdmin: row.is_admin,
+  createdAt: row.created_at,
+  passwordHash: row.password_hash,
+});
+
+const toProject = (row: pg.QueryResultRow): ProjectRecord => ({
+  id: row.id,
+  name: row.name,
+  blind: row.blind,
+  createdAt: row.created_at,
+  createdBy: row.created_by,
+});
+
+const toDocument = (row: pg.QueryResultRow): DocumentRecord => ({
+  id: row.id,
+  projectId: row.project_id,
+  title: row.title,
+  attributes: row.attributes,
+  createdAt: row.created_at,
+});
+
+class PostgresRelationalStore implements RelationalStore {
+  constructor(private readonly pool: pg.Pool) {}
+
+  private async rows(sql: string, params: unknown[] = []) {
+    return (await this.pool.query(sql, params)).rows;
+  }
+
+  async countUsers() {
+    return Number((await this.rows('SELECT COUNT(*) AS n FROM users'))[0].n);
+  }
+
+  async createUser(user: UserWithSecret) {
+    await this.pool.query(
+      'INSERT INTO users (id, email, name, password_hash, is_admin, created_at) VALUES ($1, $2, $3, $4, $5, $6)',
+      [user.id, user.email, user.name, user.passwordHash, user.isAdmin, user.createdAt],
+    );
+  }
+
+  async getUserByEmail(email: string) {
+    const [row] = await this.rows('SELECT * FROM users WHERE lower(email) = lower($1)', [email]);
+    return row ? toUser(row) : null;
+  }
+
+  async getUserById(id: string): Promise<UserRecord | null> {
+    const [row] = await this.rows('SELECT * FROM users WHERE id = $1', [id]);
+    if (!row) return null;
+    const { passwordHash: _secret, ...user } = toUser(row);
+    return user;
+  }
+
+  async createToken(hash: string, userId: string, kind: 'session' | 'api', expiresAt: number) {
+    await this.pool.query('INSERT INTO tokens (hash, user_id, kind, created_at, expires_at) VALUES ($1, $2, $3, $4, $5)', [
+      hash,
+      userId,
+      kind,
+      Date.now(),
+      expiresAt,
+    ]);
+  }
+
+  async getUserIdByToken(hash: string, now: number) {
+    const [row] = await this.rows('SELECT user_id FROM tokens WHERE hash = $1 AND expires_at > $2', [hash, now]);
+    return row?.user_id ?? null;
+  }
+
+  async deleteToken(hash: string) {
+    await this.pool.query('DELETE FROM tokens WHERE hash = $1', [hash]);
+  }
+
+  async createProject(project: ProjectRecord) {
+    await this.pool.query('INSERT INTO projects (id, name, blind, created_at, created_by) VALUES ($1, $2, $3, $4, $5)', [
+      project.id,
+      project.name,
+      project.blind,
+      project.createdAt,
+      project.createdBy,
+    ]);
+  }
+
+  async getProject(id: string) {
+    const [row] = await this.rows('SELECT * FROM projects WHERE id = $1', [id]);
+    return row ? toProject(row) : null;
+  }
+
+  async listProjectsForUser(userId: string) {
+    const rows = await this.rows(
+      `SELECT p.*, m.role FROM projects p JOIN memberships m ON m.project_id = p.id
+       WHERE m.user_id = $1 ORDER BY p.created_at, p.id`,
+      [userId],
+    );
+    return rows.map((row) => ({ ...toProject(row), role: row.role as ProjectRole }));
+  }
+
+  async updateProject(id: string, patch: { name?: string; blind?: boolean }) {
+    if (patch.name !== undefined) await this.pool.query('UPDATE projects SET name = $1 WHERE id = $2', [patch.name, id]);
+    if (patch.blind !== undefined) await this.pool.query('UPDATE projects SET blind = $1 WHERE id = $2', [patch.blind, id]);
+  }
+
+  async setMember(projectId: string, userId: string, role: ProjectRole) {
+    await this.pool.query(
+      `INSERT INTO memberships (project_id, user_id, role) VALUES ($1, $2, $3)
+       ON CONFLICT (project_id, user_id) DO UPDATE SET role = excluded.role`,
+      [projectId, userId, role],
+    );
+  }
+
+  async removeMember(projectId: string, userId: string) {
+    await this.pool.query('DELETE FROM memberships WHERE project_id = $1 AND user_id = $2', [projectId, userId]);
+  }
+
+  async getRole(projectId: string, userId: string) {
+    const [row] = await this.rows('SELECT role FROM memberships WHERE project_id = $1 AND user_id = $2', [projectId, userId]);
+    return (row?.role as ProjectRole | undefined) ?? null;
+  }
+
+  async listMembers(projectId: string): Promise<MemberRecord[]> {
+    const rows = await this.rows(
+      `SELECT m.project_id, m.user_id, m.role, u.name, u.email FROM memberships m
+       JOIN users u ON u.id = m.user_id WHERE m.project_id = $1 ORDER BY u.name, u.email`,
+      [projectId],
+    );
+    return rows.map((row) => ({ projectId: row.project_id, userId: row.user_id, role: row.role, name: row.name, email: row.email }));
+  }
+
+  async createInvitation(invitation: InvitationRecord) {
+    await this.pool.query(
+      `INSERT INTO invitations (project_id, email, role, created_at) VALUES ($1, lower($2), $3, $4)
+       ON CONFLICT (project_id, email) DO UPDATE SET role = excluded.role`,
+      [invitation.projectId, invitation.email, invitation.role, invitation.createdAt],
+    );
+  }
+
+  async listInvitations(projectId: string) {
+    const rows = await this.rows('SELECT * FROM invitations WHERE project_id = $1 ORDER BY email', [projectId]);
+    return rows.map((row) => ({ projectId: row.project_id, email: row.email, role: row.role, createdAt: row.created_at }));
+  }
+
+  async acceptInvitations(email: string, userId: string) {
+    const client = await this.pool.connect();
+    try {
+      await client.query('BEGIN');
+      const { rows } = await client.query('DELETE FROM invitations WHERE email = lower($1) RETURNING project_id, role', [email]);
+      for (const row of rows)
+        await client.query(
+          'INSERT INTO memberships (project_id, user_id, role) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING',
+          [row.project_id, userId, row.role],
+        );
+      await client.query('COMMIT');
+      return rows.length;
+    } catch (error) {
+      await client.query('ROLLBACK');
+      throw error;
+    } finally {
+      client.release();
+    }
+  }
+
+  async hasInvitation(email: string) {
+    return (await this.rows('SELECT 1 FROM invitations WHERE email = lower($1) LIMIT 1', [email])).length > 0;
+  }
+
+  async createDocument(document: DocumentRecord) {
+    await this.pool.query('INSERT INTO documents (id, project_id, title, attributes, created_at) VALUES ($1, $2, $3, $4, $5)', [
+      document.id,
+      document.projectId,
+      document.title,
+      JSON.stringify(document.attributes),
+      document.createdAt,
+    ]);
+  }
+
+  async getDocument(id: string) {
+    const [row] = await this.rows('SELECT * FROM documents WHERE id = $1', [id]);
+    return row ? toDocument(row) : null;
+  }
+
+  async listDocuments(projectId: string) {
+    return (await this.rows('SELECT * FROM documents WHERE project_id = $1 ORDER BY created_at, id', [projectId])).map(toDocument);
+  }
+
+  async updateDocument(id: string, patch: { title?: string; attributes?: Record<string, string> }) {
+    if (patch.title !== undefined) await this.pool.query('UPDATE documents SET title = $1 WHERE id = $2', [patch.title, id]);
+    if (patch.attributes !== undefined)
+      await this.pool.query('UPDATE documents SET attributes = $1 WHERE id = $2', [JSON.stringify(patch.attributes), id]);
+  }
+}
+
+class PostgresDocumentLog implements AwaitedDocumentLog {
+  readonly kind = 'awaited';
+
+  constructor(private readonly pool: pg.Pool) {}
+
+  async loadDocument(name: string): Promise<StoredDocumentState> {
+    const snapshot = await this.pool.query('SELECT state FROM ydoc_snapshots WHERE name = $1', [name]);
+    const updates = await this.pool.query('SELECT id, data FROM ydoc_updates WHERE name = $1 ORDER BY id', [name]);
+    return {
+      snapshot: snapshot.rows[0] ? new Uint8Array(snapshot.rows[0].state) : null,
+      updates: updates.rows.map((row) => ({ id: Number(row.id), data: new Uint8Array(row.data) })),
+    };
+  }
+
+  async appendUpdate(name: string, update: Uint8Array): Promise<number> {
+    const result = await this.pool.query('INSERT INTO ydoc_updates (name, data) VALUES ($1, $2) RETURNING id', [name, Buffer.from(update)]);
+    return Number(result.rows[0].id);
+  }
+
+  async compact(name: string, document: Y.Doc): Promise<void> {
+    const client = await this.pool.connect();
+    try {
+      await client.query('BEGIN');
+      // One compaction per document at a time, across every instance sharing the database.
+      await client.query('SELECT pg_advisory_xact_lock(hashtext($1))', [name]);
+      const rows = (await client.query('SELECT id, data FROM ydoc_updates WHERE name = $1 ORDER BY id', [name])).rows;
+      if (rows.length === 0) {
+        await client.query('COMMIT');
+        return;
+      }
+      // Rows may be inserted (by this or another instance) but not yet applied here, and ids from
+      // a sequence commit out of order: remove exactly the rows this state already contains.
+      const snapshot = Y.snapshot(document);
+      const contained = rows.filter((row) => Y.snapshotContainsUpdate(snapshot, new Uint8Array(row.data))).map((row) => row.id);
+      const previous = (await client.query('SELECT state FROM ydoc_snapshots WHERE name = $1', [name])).rows[0];
+      // Merge with the stored snapshot: another instance may have folded in updates this one has
+      // not received yet, and overwriting its snapshot would lose them.
+      const state = previous
+        ? Y.mergeUpdates([new Uint8Array(previous.state), Y.encodeStateAsUpdate(document)])
+        : Y.encodeStateAsUpdate(document);
+      await client.query(
+        `INSERT INTO ydoc_snapshots (name, state) VALUES ($1, $2)
+         ON CONFLICT (name) DO UPDATE SET state = excluded.state`,
+        [name, Buffer.from(state)],
+      );
+      if (contained.length > 0) await client.query('DELETE FROM ydoc_updates WHERE id = ANY($1::bigint[])', [contained]);
+      await client.query('COMMIT');
+    } catch (error) {
+      await client.query('ROLLBACK').catch(() => {});
+      throw error;
+    } finally {
+      client.release();
+    }
+  }
+}
+
+export async function openPostgresStorage(connectionString: string): Promise<Storage> {
+  const pool = new pg.Pool({ connectionString, max: 10 });
+  // An idle client losing its connection must not crash the server; the pool replaces it.
+  pool.on('error', (error) => console.error(`[cocode] PostgreSQL pool error: ${error.message}`));
+  await migrate(pool);
+  return {
+    relational: new PostgresRelationalStore(pool),
+    documents: new PostgresDocumentLog(pool),
+    async close() {
+      await pool.end();
+    },
+  };
+}

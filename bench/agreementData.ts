@@ -1,4 +1,4 @@
-import { createSeededRandom } from '../shared/agreement/coded/random';
+import { createSeededRandom } from '../shared/agreement/random';
 import type { CodedValue } from '../shared/agreement/coded/types';
 
 export interface SyntheticCodingSpec {

@@ -10,6 +10,7 @@
 
 import { pathToFileURL } from 'node:url';
 import { computeUnitizedAgreement, type UnitizedInput, type UnitizedSegment } from '../shared/agreement/unitized/index.js';
+import { createSeededRandom } from '../shared/agreement/random';
 
 const TRANSCRIPTS = 100;
 const CHARACTERS = 60_000;
@@ -18,16 +19,6 @@ const SEGMENTS_PER_CODER = 5_000;
 const CODES = 30;
 const SEED = 20_161_128;
 
-function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /**
  * A reference segmentation (units of 3–15 characters, gaps of 0–5) that every coder follows with
@@ -73,7 +64,7 @@ export interface UnitizedBenchmarkResult {
 }
 
 export async function runUnitizedBenchmark(): Promise<UnitizedBenchmarkResult> {
-  const random = seededRandom(SEED);
+  const random = createSeededRandom(SEED).next;
   let peakRss = process.memoryUsage().rss;
   let peakHeap = process.memoryUsage().heapUsed;
   let uAlphaSum = 0;

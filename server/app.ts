@@ -10,22 +10,26 @@ import path from 'node:path';
 import { Hocuspocus } from '@hocuspocus/server';
 import express from 'express';
 import { WebSocketServer } from 'ws';
-import * as Y from 'yjs';
 import { Authenticator } from './auth/authenticator';
 import { reapplyProjectAccess } from './collab/accessRevocation';
 import { AnchorRepairExtension } from './collab/extensions/anchorRepair';
 import { AuthenticationExtension } from './collab/extensions/authentication';
 import { DurableLogExtension } from './collab/extensions/durableLog';
 import { DocumentGateway } from './collab/gateway';
+import { collabLimits } from './collab/limits';
+import type { Refusals } from './collab/refusals';
+import { redisExtension } from './collab/redis';
+import { YjsBridge, yjsBridgePathPrefix } from './collab/yjsBridge';
 import type { CocodeConfig } from './config';
 import { requireUser } from './rest/authenticate';
 import { authRoutes } from './rest/authRoutes';
 import { documentRoutes } from './rest/documentRoutes';
 import { errorHandler, unknownRoute } from './rest/errors';
+import { healthRoutes } from './rest/healthRoutes';
 import { projectRoutes } from './rest/projectRoutes';
 import { requestSchemas } from './rest/schemas';
 import { CocodeService } from './service';
-import { openSqliteStorage } from './storage/sqlite';
+import { openStorage } from './storage/open';
 import type { Storage } from './storage/types';
 
 export interface CocodeServer {
@@ -37,6 +41,8 @@ export interface CocodeServer {
   hocuspocus: Hocuspocus;
   anchorRepair: AnchorRepairExtension;
   durableLog: DurableLogExtension;
+  /** Counts of refused hostile or over-limit input, by close code (SPEC H8). */
+  refusals: Refusals;
   /** Stops accepting, closes connections, compacts every open document, closes the store. */
   close(): Promise<void>;
 }
@@ -44,21 +50,32 @@ export interface CocodeServer {
 /** Delay between the last transcript edit and the anchor repair pass. */
 const anchorRepairDebounceMs = 300;
 
-export async function startCocodeServer(config: CocodeConfig): Promise<CocodeServer> {
+/** `storage` replaces the configured store (benchmarks compare against a non-durable one). */
+export async function startCocodeServer(config: CocodeConfig, injected: { storage?: Storage } = {}): Promise<CocodeServer> {
   const log = (message: string) => {
     if (!config.quiet) console.log(`[cocode] ${message}`);
   };
-  const storage = openSqliteStorage(config.dataDir);
+  if (config.redisUrl && !config.databaseUrl)
+    throw new Error('REDIS_URL needs DATABASE_URL: instances sharing live documents must share one database');
+  const storage = injected.storage ?? (await openStorage(config));
   const authenticator = new Authenticator(storage.relational);
   const durableLog = new DurableLogExtension(storage.documents, log);
   const anchorRepair = new AnchorRepairExtension(storage.relational, anchorRepairDebounceMs, log);
+  const limits = collabLimits(config.limits, log);
   const hocuspocus = new Hocuspocus({
     quiet: true,
     debounce: config.storeDebounceMs,
     maxDebounce: config.storeMaxDebounceMs,
-    extensions: [new AuthenticationExtension(authenticator), durableLog, anchorRepair],
+    extensions: [
+      new AuthenticationExtension(authenticator),
+      // Before the durable log: a refused update must not reach an awaited append.
+      ...limits.extensions,
+      durableLog,
+      anchorRepair,
+      ...(config.redisUrl ? [redisExtension(config.redisUrl, config.redisPrefix)] : []),
+    ],
   });
-  const gateway = new DocumentGateway(hocuspocus);
+  const gateway = new DocumentGateway(hocuspocus, durableLog);
   anchorRepair.attach(gateway);
   const service = new CocodeService(storage.relational, gateway, config);
   service.onAccessChanged = (projectId) => reapplyProjectAccess(hocuspocus, storage.relational, projectId);
@@ -74,7 +91,7 @@ export async function startCocodeServer(config: CocodeConfig): Promise<CocodeSer
   });
   const authenticated = requireUser(authenticator);
   api.use(authRoutes(service, schemas, config.sessionTtlMs, authenticated));
-  api.use(authenticated, projectRoutes(service, schemas), documentRoutes(service, schemas));
+  api.use(authenticated, projectRoutes(service, schemas), documentRoutes(service, schemas), healthRoutes(service, durableLog));
   api.use(unknownRoute);
   api.use(errorHandler(log));
   app.use('/api', api);
@@ -92,12 +109,16 @@ export async function startCocodeServer(config: CocodeConfig): Promise<CocodeSer
   collabSockets.on('connection', (socket, request) => {
     // An unhandled socket error event would crash the process (e.g. an invalid frame).
     socket.on('error', (error) => log(`websocket error: ${error.message}`));
+    limits.guardSocket(socket, request);
     hocuspocus.handleConnection(socket, request);
   });
+  const yjsBridge = new YjsBridge({ hocuspocus, authenticator, limits: config.limits, log });
   httpServer.on('upgrade', (request, socket, head) => {
     const pathname = new URL(request.url ?? '/', 'http://localhost').pathname;
     if (pathname === '/collab' || pathname.startsWith('/collab/')) {
       collabSockets.handleUpgrade(request, socket, head, (ws) => collabSockets.emit('connection', ws, request));
+    } else if (pathname.startsWith(yjsBridgePathPrefix)) {
+      yjsBridge.handleUpgrade(request, socket, head);
     } else {
       socket.destroy();
     }
@@ -116,16 +137,23 @@ export async function startCocodeServer(config: CocodeConfig): Promise<CocodeSer
       const stopped = new Promise((resolve) => httpServer.close(resolve));
       hocuspocus.closeConnections();
       for (const socket of collabSockets.clients) socket.terminate();
+      await yjsBridge.close();
       httpServer.closeAllConnections();
       await anchorRepair.flush();
       // Hocuspocus unloads (and compacts) documents asynchronously after their last connection
       // closed; give it a moment so the store is not closed underneath it.
       const deadline = Date.now() + 2_000;
       while (hocuspocus.getDocumentsCount() > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+      gateway.stop();
       for (const document of hocuspocus.documents.values()) {
-        const upToId = storage.documents.lastUpdateId(document.name);
-        if (upToId > 0) storage.documents.compact(document.name, Y.encodeStateAsUpdate(document), upToId);
+        // Run a pending debounced store now instead of leaving its timer behind the closed store.
+        const storeId = `onStoreDocument-${document.name}`;
+        if (hocuspocus.debouncer.isDebounced(storeId)) await hocuspocus.debouncer.executeNow(storeId);
+        if (!durableLog.keepsStoredState(document.name)) await storage.documents.compact(document.name, document);
       }
+      collabSockets.close();
+      // Extensions release what they hold (the Redis extension its connections).
+      await hocuspocus.hooks('onDestroy', { instance: hocuspocus });
       await stopped;
       await storage.close();
     })();
@@ -140,6 +168,7 @@ export async function startCocodeServer(config: CocodeConfig): Promise<CocodeSer
     hocuspocus,
     anchorRepair,
     durableLog,
+    refusals: limits.refusals,
     close,
   };
 }

@@ -333,6 +333,26 @@ export class CocodeService {
     return uses;
   }
 
+  /**
+   * Owner-only: opens every collaborative document of the project, which validates each on load
+   * (SPEC H9), and returns their names with the error of each one that could not be opened.
+   */
+  async checkProjectDocuments(actor: UserRecord, projectId: string): Promise<{ documentName: string; error: string | null }[]> {
+    await this.authorize(actor, projectId, 'project-settings', 'write');
+    const transcripts = (await this.store.listDocuments(projectId)).map((document) => documentNames.transcript(document.id));
+    const names = [documentNames.codebook(projectId), ...transcripts, ...(await this.allLayerNames(projectId))];
+    const checked: { documentName: string; error: string | null }[] = [];
+    for (const documentName of names) {
+      try {
+        await this.gateway.read(documentName, () => undefined);
+        checked.push({ documentName, error: null });
+      } catch (error) {
+        checked.push({ documentName, error: String(error) });
+      }
+    }
+    return checked;
+  }
+
   private async allLayerNames(projectId: string): Promise<string[]> {
     const members = await this.store.listMembers(projectId);
     const documents = await this.store.listDocuments(projectId);

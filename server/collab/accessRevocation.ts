@@ -1,25 +1,42 @@
 /**
  * Permissions change during long sessions (blind mode switched on, a role lowered, a member
  * removed). Open connections are re-checked at once: a connection that may no longer read is
- * closed with 4403, one that may no longer write becomes read-only (SPEC A3).
+ * closed with 4403, one that may no longer write becomes read-only (SPEC A3). This covers both
+ * Hocuspocus connections and the sockets of the y-websocket bridge (SPEC I1).
  */
 import type { Hocuspocus } from '@hocuspocus/server';
 import { closeCodes } from '../../shared/collab/closeCodes';
-import { parseDocumentName } from '../../shared/collab/documentNames';
+import { type CollabDocumentName, parseDocumentName } from '../../shared/collab/documentNames';
 import { accessToDocument } from '../access';
 import type { RelationalStore } from '../storage/types';
 import type { CollabContext } from './context';
+import { bridgeConnectionsOf } from './yjsBridge';
+
+/** What both kinds of connection offer for the re-check. */
+interface RecheckableConnection {
+  readonly context: unknown;
+  readOnly: boolean;
+  close(event: { code: number; reason: string }): void;
+}
+
+async function recheck(
+  store: RelationalStore,
+  projectId: string,
+  name: CollabDocumentName,
+  connection: RecheckableConnection,
+): Promise<void> {
+  const context = connection.context as Partial<CollabContext> | undefined;
+  if (!context?.user || context.projectId !== projectId) return;
+  const access = await accessToDocument(store, context.user.id, name);
+  if (!access?.read.allowed) connection.close(closeCodes.forbidden);
+  else connection.readOnly = !access.write.allowed;
+}
 
 export async function reapplyProjectAccess(hocuspocus: Hocuspocus, store: RelationalStore, projectId: string): Promise<void> {
   for (const document of hocuspocus.documents.values()) {
     const name = parseDocumentName(document.name);
     if (!name) continue;
-    for (const connection of document.getConnections()) {
-      const context = connection.context as Partial<CollabContext> | undefined;
-      if (!context?.user || context.projectId !== projectId) continue;
-      const access = await accessToDocument(store, context.user.id, name);
-      if (!access?.read.allowed) connection.close(closeCodes.forbidden);
-      else connection.readOnly = !access.write.allowed;
-    }
+    for (const connection of document.getConnections()) await recheck(store, projectId, name, connection);
   }
+  for (const connection of bridgeConnectionsOf(hocuspocus)) await recheck(store, projectId, connection.context.name, connection);
 }

@@ -1,6 +1,6 @@
 import { type AgreementDiagnostic, diagnostic } from '../diagnostics';
 import { type EncodedMatrix, MISSING } from './encode';
-import { createSeededRandom, drawMultinomial, type SeededRandom } from './random';
+import { createSeededRandom, drawMultinomial, type SeededRandom } from '../random';
 import {
   alphaMetricsFor,
   coincidenceMarginals,

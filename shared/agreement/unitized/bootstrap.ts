@@ -16,6 +16,7 @@ import { type AgreementDiagnostic, diagnostic } from '../diagnostics.js';
 import { computeUnitizedFamily2016 } from './alpha2016.js';
 import type { CoderSegments } from './continuum.js';
 import { buildTilings, type PreparedUnitizedData } from './prepare.js';
+import { createSeededRandom } from '../random';
 
 export interface BootstrapOptions {
   draws: number;
@@ -26,17 +27,6 @@ export interface BootstrapOptions {
 const MIN_BLOCKS = 20;
 const TARGET_ALPHAS = [0.667, 0.8] as const;
 
-/** Mulberry32: tiny, fast, and identical in every JavaScript engine for a given seed. */
-function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /**
  * Block boundaries: the continuum start, then every segment start that no earlier segment straddles,
@@ -90,7 +80,7 @@ export function bootstrapUnitizedFamily(
   options: BootstrapOptions,
 ): { summary: Record<string, unknown>; diagnostics: AgreementDiagnostic[] } {
   const draws = Math.max(0, Math.floor(options.draws));
-  const random = seededRandom(options.seed);
+  const random = createSeededRandom(options.seed).next;
   const cuts = blockCuts(prepared);
   const blockCount = cuts.length - 1;
   const ranges = prepared.segmentsByCoder.map((segments) => blockRanges(segments, cuts));

@@ -22,6 +22,7 @@ import { redisExtension } from './collab/redis';
 import { YjsBridge, yjsBridgePathPrefix } from './collab/yjsBridge';
 import type { CocodeConfig } from './config';
 import { requireUser } from './rest/authenticate';
+import { agreementRoutes } from './rest/agreementRoutes';
 import { authRoutes } from './rest/authRoutes';
 import { documentRoutes } from './rest/documentRoutes';
 import { errorHandler, unknownRoute } from './rest/errors';
@@ -91,7 +92,7 @@ export async function startCocodeServer(config: CocodeConfig, injected: { storag
   });
   const authenticated = requireUser(authenticator);
   api.use(authRoutes(service, schemas, config.sessionTtlMs, authenticated));
-  api.use(authenticated, projectRoutes(service, schemas), documentRoutes(service, schemas), healthRoutes(service, durableLog));
+  api.use(authenticated, projectRoutes(service, schemas), documentRoutes(service, schemas), healthRoutes(service, durableLog), agreementRoutes(service));
   api.use(unknownRoute);
   api.use(errorHandler(log));
   app.use('/api', api);

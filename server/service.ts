@@ -26,6 +26,9 @@ import {
   writeTranscriptMeta,
 } from '../shared/collab/schema';
 import { endAssoc, startAssoc, TranscriptIndex } from '../shared/collab/transcriptIndex';
+import { agreementReport, type AgreementReport, type ReportDocument } from '../shared/agreement/report';
+import type { SegmentCoding } from '../shared/agreement/segments/matrices';
+import type { UnitSpec } from '../shared/agreement/segments/units';
 import { parseTranscript } from '../shared/transcripts/parseTranscript';
 import { hashPassword, verifyPassword } from './auth/passwords';
 import { RateLimiter } from './auth/rateLimit';
@@ -309,6 +312,65 @@ export class CocodeService {
       });
     });
     return { moved };
+  }
+
+  /**
+   * The intercoder agreement report for a project (or some of its documents and coders). It
+   * compares coders' layers, so only those who may read other coders' layers get it: owners and
+   * adjudicators always, others only when blind mode is off.
+   */
+  async agreement(
+    actor: UserRecord,
+    projectId: string,
+    query: { unit: UnitSpec; documentIds?: string[]; coderIds?: string[]; groupBy?: string; bootstrap?: { draws: number; seed: number } },
+  ): Promise<AgreementReport> {
+    const { project, role } = await this.membership(actor, projectId);
+    const decision = decide({ role, resource: 'other-layer', operation: 'read', blind: project.blind });
+    if (!decision.allowed) throw forbidden(`${decision.reason}; agreement compares coders, so it is shown to owners and adjudicators until then`);
+    const allDocuments = await this.store.listDocuments(projectId);
+    const documents = query.documentIds ? allDocuments.filter((document) => query.documentIds?.includes(document.id)) : allDocuments;
+    for (const id of query.documentIds ?? [])
+      if (!allDocuments.some((document) => document.id === id)) throw badRequest(`documents: no document ${id} in this project`, 'unknown_document');
+    const members = await this.store.listMembers(projectId);
+    for (const id of query.coderIds ?? [])
+      if (!members.some((member) => member.userId === id)) throw badRequest(`coders: user ${id} is not a member of this project`, 'unknown_coder');
+    const candidates = query.coderIds ?? members.map((member) => member.userId);
+
+    const reportDocuments: ReportDocument[] = [];
+    const coded = new Set<string>();
+    for (const document of documents) {
+      const codings = await this.gateway.read(documentNames.transcript(document.id), async (transcript) => {
+        const index = new TranscriptIndex(transcript);
+        const found: SegmentCoding[] = [];
+        for (const coder of candidates) {
+          for (const coding of await this.gateway.read(documentNames.layer(document.id, coder), readCodings)) {
+            // Only codings whose words are still there count; orphaned and pending ones do not.
+            const resolved = index.resolveAnchors(coding.start, coding.end);
+            if (resolved.status !== 'ok' || resolved.start === undefined || resolved.end === undefined) continue;
+            found.push({ coder, codeId: coding.codeId, start: resolved.start, end: resolved.end });
+            coded.add(coder);
+          }
+        }
+        return {
+          text: index.text,
+          turns: Array.from({ length: index.turnCount }, (_, i) => ({ start: index.turnStart(i), end: index.turnStart(i) + index.turnLength(i) })),
+          codings: found,
+        };
+      });
+      reportDocuments.push({ id: document.id, title: document.title, attributes: document.attributes, ...codings });
+    }
+    const coders = query.coderIds ?? candidates.filter((coder) => coded.has(coder));
+    if (coders.length < 2) throw badRequest('agreement needs codings from at least two coders in the selected documents', 'too_few_coders');
+    if (reportDocuments.length === 0) throw badRequest('the project has no documents to compare', 'no_documents');
+    const codes = await this.gateway.read(documentNames.codebook(projectId), readCodes);
+    return agreementReport(reportDocuments, {
+      unit: query.unit,
+      coders,
+      coderNames: Object.fromEntries(members.map((member) => [member.userId, member.name || member.email])),
+      codes,
+      groupBy: query.groupBy,
+      bootstrap: query.bootstrap,
+    });
   }
 
   /** Codings per document and layer: the progress table of the project home (counts, never content). */

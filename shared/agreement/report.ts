@@ -1,0 +1,237 @@
+/**
+ * The project agreement report: how far independent coders agree, per code, per coder pair, per
+ * document and per participant group, from the codings of whole transcripts. Pure composition of
+ * the coded-unit, unitized and character-level engines, so the server, the browser and the CLI
+ * give the same numbers.
+ *
+ * Coded-unit statistics need units: the transcripts are split into the chosen unit (speaker turn,
+ * sentence, paragraph, fixed window, whole document) and a coder "applied" a code to a unit when one
+ * of their codings of it overlaps the unit. Units of all selected documents are pooled.
+ * Unitized statistics (Krippendorff's uα family) use the codings' own boundaries; for the project
+ * total the documents are laid end to end as one continuum.
+ */
+import { computeCodedAgreement } from './coded/index';
+import type { BootstrapInterval, CodedMatrix } from './coded/types';
+import type { AgreementDiagnostic } from './diagnostics';
+import { characterAgreement } from './segments/characterAgreement';
+import { multiLabelRows, presenceMatrices, type SegmentCoding } from './segments/matrices';
+import { splitUnits, type TextRange, type UnitSpec } from './segments/units';
+import { computeUnitizedAgreement } from './unitized/index';
+
+export interface ReportDocument {
+  id: string;
+  title: string;
+  attributes: Record<string, string>;
+  text: string;
+  turns: readonly TextRange[];
+  codings: readonly SegmentCoding[];
+}
+
+export interface ReportCode {
+  id: string;
+  name: string;
+  parentId: string | null;
+}
+
+export interface AgreementReportOptions {
+  unit: UnitSpec;
+  /** Coder ids (columns), in order; coders who coded nothing stay in as all-absent columns. */
+  coders: readonly string[];
+  coderNames?: Record<string, string>;
+  codes: readonly ReportCode[];
+  /** Participant attribute to group documents by (default `role`). */
+  groupBy?: string;
+  bootstrap?: { draws: number; seed: number };
+}
+
+/** The statistics shown first; every other key of the engine is in `statistics` too. */
+export const headlineStatistics = ['kripp_alpha_nominal', 'percent_agreement_pairwise', 'cohen_kappa', 'fleiss_kappa', 'gwet_ac1'] as const;
+
+export interface ScopedDiagnostic extends AgreementDiagnostic {
+  /** Which part of the report the diagnostic is about, e.g. `code "Enabler"`, `document "Interview 3"`. */
+  scope: string;
+}
+
+export interface AgreementCell {
+  units: number;
+  statistics: Record<string, number | null>;
+  intervals: Record<string, BootstrapInterval>;
+}
+
+export interface CodeAgreement extends AgreementCell {
+  codeId: string;
+  name: string;
+  /** How many codings each coder made with this code (in the selected documents). */
+  usesByCoder: Record<string, number>;
+  characterLevel: { percentAgreement: number | null; cohenKappa: number | null; codedOnlyAgreement: number | null };
+  /** Per-code unitized uα of the 2016 family, (k)uα, over the documents laid end to end. */
+  unitizedKAlpha: number | null;
+}
+
+export interface AgreementReport {
+  unit: UnitSpec;
+  coders: { id: string; name: string }[];
+  documents: { id: string; title: string }[];
+  /** All codes together: each unit's set of codes per coder is one nominal label. */
+  overall: AgreementCell & { unitized: Record<string, unknown> };
+  byCode: CodeAgreement[];
+  byCoderPair: (AgreementCell & { coders: [string, string] })[];
+  byDocument: (AgreementCell & { documentId: string; title: string })[];
+  byGroup: (AgreementCell & { attribute: string; value: string; documents: number })[];
+  diagnostics: ScopedDiagnostic[];
+  /** A plain-language paragraph for a methods section. */
+  methodsText: string;
+}
+
+function cell(rows: CodedMatrix, coderNames: readonly string[], options: AgreementReportOptions, scope: string, diagnostics: ScopedDiagnostic[]): AgreementCell {
+  if (rows.length === 0) return { units: 0, statistics: {}, intervals: {} };
+  const result = computeCodedAgreement(rows, { level: 'nominal', coderNames, bootstrap: options.bootstrap });
+  for (const item of result.diagnostics) diagnostics.push({ ...item, scope });
+  return { units: rows.length, statistics: result.statistics, intervals: result.intervals };
+}
+
+function unitLabel(unit: UnitSpec): string {
+  switch (unit.kind) {
+    case 'turn':
+      return 'speaker turns';
+    case 'paragraph':
+      return 'paragraphs';
+    case 'sentence':
+      return 'sentences';
+    case 'window':
+      return `windows of ${unit.size} characters`;
+    case 'document':
+      return 'whole transcripts';
+  }
+}
+
+const format = (value: number | null | undefined) => (value === null || value === undefined ? 'undefined' : value.toFixed(3));
+
+export function agreementReport(documents: readonly ReportDocument[], options: AgreementReportOptions): AgreementReport {
+  const diagnostics: ScopedDiagnostic[] = [];
+  const coders = [...options.coders];
+  const nameOf = (coder: string) => options.coderNames?.[coder] ?? coder;
+  const coderNames = coders.map(nameOf);
+  const codeName = new Map(options.codes.map((code) => [code.id, code.name]));
+
+  // Units per document, and the codings restricted to the chosen coders and known codes.
+  const perDocument = documents.map((document) => {
+    const units = splitUnits({ text: document.text, turns: document.turns }, options.unit);
+    const codings = document.codings.filter((coding) => coders.includes(coding.coder) && codeName.has(coding.codeId));
+    return { document, units, codings, labels: multiLabelRows(units, codings, coders).rows };
+  });
+
+  const overallRows = perDocument.flatMap((entry) => entry.labels);
+  const overallCell = cell(overallRows, coderNames, options, 'all codes', diagnostics);
+
+  // Documents end to end, so unitized and character-level statistics see one continuum.
+  let offset = 0;
+  const continuumCodings: SegmentCoding[] = [];
+  for (const { document, codings } of perDocument) {
+    for (const coding of codings) continuumCodings.push({ ...coding, start: coding.start + offset, end: coding.end + offset });
+    offset += document.text.length + 1;
+  }
+  const continuumLength = Math.max(offset - 1, 0);
+  let unitized: Record<string, unknown> = {};
+  if (continuumLength > 0 && coders.length >= 2) {
+    const result = computeUnitizedAgreement({
+      continuum: { begin: 0, end: continuumLength },
+      data: continuumCodings.map((coding) => ({ coder: coding.coder, start: coding.start, end: coding.end, code: coding.codeId })),
+    });
+    unitized = result.statistics;
+    for (const item of result.diagnostics) diagnostics.push({ ...item, scope: 'unitized, all documents' });
+  }
+  const characterByCode =
+    continuumLength > 0 && coders.length >= 2 ? new Map(characterAgreement(continuumLength, continuumCodings, coders).byCode.map((entry) => [entry.codeId, entry])) : new Map();
+  const unitizedKAlpha = (unitized.k_u_alpha ?? {}) as Record<string, number | null>;
+
+  const byCode: CodeAgreement[] = options.codes
+    .filter((code) => perDocument.some((entry) => entry.codings.some((coding) => coding.codeId === code.id)))
+    .map((code) => {
+      const rows: number[][] = [];
+      for (const entry of perDocument) {
+        const matrix = presenceMatrices(entry.units, entry.codings.filter((coding) => coding.codeId === code.id), coders)[0];
+        if (!matrix) {
+          for (let unit = 0; unit < entry.units.length; unit += 1) rows.push(coders.map(() => 0));
+          continue;
+        }
+        for (let unit = 0; unit < matrix.unitCount; unit += 1)
+          rows.push(Array.from(matrix.values.subarray(unit * coders.length, (unit + 1) * coders.length)));
+      }
+      const usesByCoder = Object.fromEntries(coders.map((coder) => [coder, 0]));
+      for (const entry of perDocument) for (const coding of entry.codings) if (coding.codeId === code.id) usesByCoder[coding.coder] += 1;
+      const character = characterByCode.get(code.id);
+      return {
+        codeId: code.id,
+        name: code.name,
+        ...cell(rows, coderNames, options, `code "${code.name}"`, diagnostics),
+        usesByCoder,
+        characterLevel: {
+          percentAgreement: character?.meanPercentAgreement ?? null,
+          cohenKappa: character?.meanCohenKappa ?? null,
+          codedOnlyAgreement: character?.meanCodedOnlyPercentAgreement ?? null,
+        },
+        unitizedKAlpha: unitizedKAlpha[code.id] ?? null,
+      };
+    });
+
+  const byCoderPair: AgreementReport['byCoderPair'] = [];
+  for (let a = 0; a < coders.length; a += 1)
+    for (let b = a + 1; b < coders.length; b += 1) {
+      const rows = overallRows.map((row) => [row[a], row[b]]);
+      const pair = [coders[a], coders[b]] as [string, string];
+      byCoderPair.push({ coders: pair, ...cell(rows, [nameOf(pair[0]), nameOf(pair[1])], options, `${nameOf(pair[0])} and ${nameOf(pair[1])}`, diagnostics) });
+    }
+
+  const byDocument = perDocument.map((entry) => ({
+    documentId: entry.document.id,
+    title: entry.document.title,
+    ...cell(entry.labels, coderNames, options, `document "${entry.document.title}"`, diagnostics),
+  }));
+
+  const attribute = options.groupBy ?? 'role';
+  const groups = new Map<string, typeof perDocument>();
+  for (const entry of perDocument) {
+    const value = entry.document.attributes[attribute];
+    if (value === undefined || value === '') continue;
+    groups.set(value, [...(groups.get(value) ?? []), entry]);
+  }
+  const byGroup = [...groups.entries()]
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(([value, entries]) => ({
+      attribute,
+      value,
+      documents: entries.length,
+      ...cell(entries.flatMap((entry) => entry.labels), coderNames, options, `${attribute} = ${value}`, diagnostics),
+    }));
+
+  const alpha = overallCell.statistics.kripp_alpha_nominal;
+  const interval = overallCell.intervals.kripp_alpha_nominal;
+  const methodsText =
+    `Intercoder agreement was assessed on ${documents.length} transcript${documents.length === 1 ? '' : 's'} coded independently by ` +
+    `${coders.length} coders (${coderNames.join(', ')}) with a codebook of ${byCode.length} applied code${byCode.length === 1 ? '' : 's'}. ` +
+    `For coded-unit statistics the transcripts were divided into ${overallRows.length} ${unitLabel(options.unit)}; a coder was taken to have applied ` +
+    `a code to a unit when any of their codings of that code overlapped it. Across all codes (each unit's set of codes treated as one nominal value), ` +
+    `Krippendorff's alpha was ${format(alpha)}` +
+    (interval ? ` (95% bootstrap interval ${format(interval.lower)}–${format(interval.upper)}, ${interval.draws} resamples, seed ${interval.seed})` : '') +
+    `; pairwise percent agreement was ${format(overallCell.statistics.percent_agreement_pairwise)}` +
+    (overallCell.statistics.gwet_ac1 !== undefined ? ` and Gwet's AC1 ${format(overallCell.statistics.gwet_ac1)}` : '') +
+    `. ` +
+    (typeof unitized.u_alpha === 'number'
+      ? `Treating the codings' own boundaries as data (Krippendorff et al. 2016), uα was ${format(unitized.u_alpha as number)} and |uα (coded vs. uncoded) ${format(unitized.binary_u_alpha as number | null)}. `
+      : '') +
+    `Per-code values are reported in the accompanying table. Computed with cocode.`;
+
+  return {
+    unit: options.unit,
+    coders: coders.map((id) => ({ id, name: nameOf(id) })),
+    documents: documents.map((document) => ({ id: document.id, title: document.title })),
+    overall: { ...overallCell, unitized },
+    byCode,
+    byCoderPair,
+    byDocument,
+    byGroup,
+    diagnostics,
+    methodsText,
+  };
+}

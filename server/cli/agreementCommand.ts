@@ -4,7 +4,9 @@ import { parseArgs } from 'node:util';
 import type { AgreementDiagnostic } from '../../shared/agreement/diagnostics';
 import { type BootstrapInterval, computeCodedAgreement, type MeasurementLevel } from '../../shared/agreement/coded';
 import { AgreementInputError, type AgreementInput, isMeasurementLevel, parseAgreementInput } from '../../shared/agreement/input';
-import { computeUnitizedAgreement } from '../../shared/agreement/unitized/index';
+import { presenceMatrices, presenceRows } from '../../shared/agreement/segments/matrices';
+import type { TextRange } from '../../shared/agreement/segments/units';
+import { computeUnitizedAgreement, type UnitizedInput } from '../../shared/agreement/unitized/index';
 
 export interface CommandIo {
   stdout: (text: string) => void;
@@ -15,7 +17,7 @@ const EXIT_OK = 0;
 const EXIT_FAILURE = 1;
 const EXIT_BAD_INPUT = 2;
 
-export const agreementUsage = `Usage: cocode agreement <file> [--json] [--level L] [--bootstrap N --seed S] [--unit U]
+export const agreementUsage = `Usage: cocode agreement <file> [--json] [--level L] [--bootstrap N --seed S] [--unit U] [--unit-column C]
 
   <file>           reliability data: JSON {"level", "data": [[...], ...]} (rows units, columns coders,
                    null missing), unitized JSON {"continuum", "data": [{"coder","start","end","code"}]},
@@ -24,7 +26,9 @@ export const agreementUsage = `Usage: cocode agreement <file> [--json] [--level 
   --level L        nominal | ordinal | interval | ratio (overrides the file; CSV default nominal)
   --bootstrap N    N bootstrap resamples for confidence intervals (95 %)
   --seed S         seed of the bootstrap (default 1), for reproducible intervals
-  --unit U         wide CSV: the column holding unit identifiers (default: a first column named "unit")
+  --unit U         unitized data: also split the continuum into units and report coded-unit statistics
+                   per code (present/absent per unit): window:N (N characters) or document
+  --unit-column C  wide CSV: the column holding unit identifiers (default: a first column named "unit")
 `;
 
 class UsageError extends Error {}
@@ -36,7 +40,18 @@ interface CommandOptions {
   bootstrapDraws?: number;
   seed: number;
   unitColumn?: string;
+  unit?: UnitChoice;
   help: boolean;
+}
+
+/** How unitized segments become coded units for `--unit`. */
+type UnitChoice = { kind: 'window'; size: number } | { kind: 'document' };
+
+function parseUnit(text: string): UnitChoice {
+  if (text === 'document') return { kind: 'document' };
+  const window = /^window:(\d+)$/.exec(text);
+  if (window && Number(window[1]) >= 1) return { kind: 'window', size: Number(window[1]) };
+  throw new UsageError(`--unit must be window:N (N ≥ 1 characters) or document, got "${text}"`);
 }
 
 function parseCommandLine(argv: string[]): CommandOptions {
@@ -47,6 +62,7 @@ function parseCommandLine(argv: string[]): CommandOptions {
     bootstrap: { type: 'string' },
     seed: { type: 'string' },
     unit: { type: 'string' },
+    'unit-column': { type: 'string' },
     help: { type: 'boolean', short: 'h' },
   } as const;
   try {
@@ -70,7 +86,8 @@ function parseCommandLine(argv: string[]): CommandOptions {
     level: values.level,
     bootstrapDraws: values.bootstrap === undefined ? undefined : wholeNumber(values.bootstrap, '--bootstrap', 1),
     seed: values.seed === undefined ? 1 : wholeNumber(values.seed, '--seed', 0),
-    unitColumn: values.unit,
+    unitColumn: values['unit-column'],
+    unit: values.unit === undefined ? undefined : parseUnit(values.unit),
     help: false,
   };
 }
@@ -125,12 +142,11 @@ export async function runAgreementCommand(argv: string[], io: CommandIo): Promis
             coderNames: input.coderNames,
             bootstrap: options.bootstrapDraws === undefined ? undefined : { draws: options.bootstrapDraws, seed: options.seed },
           })
-        : {
-            ...computeUnitizedAgreement(input.input, {
-              bootstrap: options.bootstrapDraws === undefined ? undefined : { draws: options.bootstrapDraws, seed: options.seed },
-            }),
-            intervals: {},
-          };
+        : unitizedReport(input.input, options);
+    if (input.kind === 'coded' && options.unit) {
+      io.stderr('cocode agreement: --unit applies to unitized data only; reliability data already has units.\n');
+      return EXIT_BAD_INPUT;
+    }
   } catch (error) {
     // The engines reject data they cannot measure (e.g. a zero-length continuum) with a RangeError.
     if (error instanceof RangeError) {
@@ -147,6 +163,33 @@ export async function runAgreementCommand(argv: string[], io: CommandIo): Promis
     io.stdout(renderReport(options.file, input, report));
   }
   return EXIT_OK;
+}
+
+/** Units over the continuum: consecutive windows of N characters, or the whole continuum. */
+function continuumUnits(continuum: { begin: number; end: number }, unit: UnitChoice): TextRange[] {
+  if (unit.kind === 'document') return [{ start: continuum.begin, end: continuum.end }];
+  const units: TextRange[] = [];
+  for (let start = continuum.begin; start < continuum.end; start += unit.size) units.push({ start, end: Math.min(continuum.end, start + unit.size) });
+  return units;
+}
+
+function unitizedReport(input: UnitizedInput, options: CommandOptions) {
+  const bootstrap = options.bootstrapDraws === undefined ? undefined : { draws: options.bootstrapDraws, seed: options.seed };
+  const result = computeUnitizedAgreement(input, { bootstrap });
+  const intervals: Record<string, BootstrapInterval> = {};
+  if (!options.unit) return { ...result, intervals };
+  const units = continuumUnits(input.continuum, options.unit);
+  const codings = input.data.map((segment) => ({ coder: segment.coder, codeId: segment.code, start: segment.start, end: segment.end }));
+  const byCode: Record<string, Record<string, number | null>> = {};
+  const diagnostics = [...result.diagnostics];
+  for (const matrix of presenceMatrices(units, codings)) {
+    const coded = computeCodedAgreement(presenceRows(matrix), { level: 'nominal', coderNames: matrix.coders, bootstrap });
+    byCode[matrix.codeId] = coded.statistics;
+    for (const [key, interval] of Object.entries(coded.intervals)) intervals[`coded_units.${matrix.codeId}.${key}`] = interval;
+    diagnostics.push(...coded.diagnostics.map((item) => ({ ...item, message: `code ${matrix.codeId}: ${item.message}` })));
+  }
+  const label = options.unit.kind === 'window' ? `window:${options.unit.size}` : 'document';
+  return { statistics: { ...result.statistics, coded_units: { unit: label, units: units.length, by_code: byCode } }, diagnostics, intervals };
 }
 
 function oneLine(message: string): string {

@@ -1,6 +1,7 @@
 /**
  * `npm run bench:agreement`: coded-unit agreement speed against NLTK on 100,000 units × 5 coders ×
- * 8 categories with 20 % missing, then the unitized benchmark when it exists.
+ * 8 categories with 20 % missing, bootstrap timings on 10,000 and 100,000 units, then the unitized
+ * benchmark when it exists.
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -79,6 +80,24 @@ const cocodeMs = median(runs);
 console.log(`  cocode, all ${statisticCount} coefficients + their Pa/Pe (median of ${TIMED_RUNS}): ${ms(cocodeMs)}   [min ${ms(Math.min(...runs))}, max ${ms(Math.max(...runs))}]`);
 console.log(`  cocode kripp_alpha_nominal = ${result.statistics.kripp_alpha_nominal}`);
 
+// Bootstrap intervals: Hayes & Krippendorff pair resampling for the four alphas, unit resampling for
+// the other coefficients, 1,000 draws each, at two data sizes.
+const BOOTSTRAP_DRAWS = 1000;
+const BOOTSTRAP_RUNS = 3;
+for (const units of [10_000, spec.units]) {
+  const data = units === spec.units ? matrix : generateCodingMatrix({ ...spec, units });
+  const times: number[] = [];
+  for (let run = 0; run < BOOTSTRAP_RUNS; run++) {
+    const start = performance.now();
+    computeCodedAgreement(data, { level: 'interval', bootstrap: { draws: BOOTSTRAP_DRAWS, seed: 1 } });
+    times.push(performance.now() - start);
+  }
+  console.log(
+    `  cocode bootstrap, ${BOOTSTRAP_DRAWS.toLocaleString('en')} draws on ${units.toLocaleString('en')} units (all coefficients + intervals, median of ${BOOTSTRAP_RUNS}): ` +
+      `${ms(median(times))}   [min ${ms(Math.min(...times))}, max ${ms(Math.max(...times))}]`,
+  );
+}
+
 const workDir = mkdtempSync(path.join(tmpdir(), 'cocode-bench-'));
 try {
   const dataFile = path.join(workDir, 'reliability-100k.json');
@@ -97,7 +116,7 @@ try {
   }
 
   const usage = process.resourceUsage();
-  console.log(`  peak memory of this process: maxRSS ${mib(usage.maxRSS * 1024)}, heap used now ${mib(process.memoryUsage().heapUsed)}`);
+  console.log(`  peak memory of this process so far: maxRSS ${mib(usage.maxRSS * 1024)}, heap used now ${mib(process.memoryUsage().heapUsed)}`);
 
   console.log('End to end (process start → result printed), same 100,000-unit file:');
   const cli = timeProcess(process.execPath, ['--import', 'tsx', path.join(benchDir, 'agreementCliEntry.ts'), dataFile, '--json']);

@@ -187,3 +187,18 @@ describe('unitized agreement properties', () => {
     expect([uAlpha.ci95_lower, uAlpha.ci95_upper]).toEqual([1, 1]);
   });
 });
+
+describe('unitized agreement edge cases', () => {
+  it('(k)uα is undefined, not above 1, when the self-pairing correction makes its expected row negative', () => {
+    const data = [
+      { coder: 'coder0', start: 2, end: 6, code: 'access' },
+      { coder: 'coder1', start: 3, end: 7, code: 'access' },
+      { coder: 'coder2', start: 8, end: 14, code: 'consent' },
+      { coder: 'coder3', start: 1, end: 3, code: 'budget' },
+    ];
+    const { statistics, diagnostics } = computeUnitizedAgreement({ continuum: { begin: 0, end: 24 }, data });
+    const kAlpha = statistics.k_u_alpha as Record<string, number | null>;
+    expect(kAlpha.access).toBeNull();
+    expect(diagnostics.some((d) => d.kind === 'undefined_statistic' && d.subject?.category === 'access')).toBe(true);
+  });
+});

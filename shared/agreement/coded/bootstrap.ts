@@ -1,5 +1,5 @@
 import { type AgreementDiagnostic, diagnostic } from '../diagnostics';
-import { type EncodedMatrix, MISSING } from './encode';
+import { type EncodedMatrix, MISSING as IMPORTED_MISSING } from './encode';
 import { createSeededRandom, drawMultinomial, type SeededRandom } from '../random';
 import {
   alphaMetricsFor,
@@ -9,8 +9,12 @@ import {
   type StatisticsContext,
   squaredDifferences,
 } from './statistics';
-import { accumulateSufficientStatistics, type SufficientStatistics } from './sufficientStatistics';
+import { type SufficientStatistics, sumResampledRows, tabulateForResampling } from './sufficientStatistics';
 import type { BootstrapInterval, BootstrapOptions } from './types';
+
+// A module-local copy: under CommonJS transpilation (tsx, vitest) an imported binding becomes a
+// getter call on every read, and this one is read for every cell when pairs are counted.
+const MISSING = IMPORTED_MISSING;
 
 export const DEFAULT_BOOTSTRAP_DRAWS = 1000;
 export const DEFAULT_BOOTSTRAP_SEED = 1;
@@ -209,11 +213,18 @@ function resampleUnits(
   );
   const results = new Map(keys.map((key) => [key, [] as number[]]));
   if (keys.length === 0) return results;
-  const multiplicity = new Int32Array(encoded.unitCount);
+  // The statistics are linear in the units' multiplicities and a unit enters them only through its
+  // row of codes, so a resample is summed over distinct rows (see tabulateForResampling). The draws
+  // are the same as a unit-by-unit resample: one uniform unit per slot, in order.
+  const table = tabulateForResampling(encoded, context.agreementWeights);
+  const unitCount = encoded.unitCount;
+  const drawnUnits = new Int32Array(unitCount);
+  const rowMultiplicity = new Int32Array(table.rowCount);
   for (let draw = 0; draw < draws; draw++) {
-    multiplicity.fill(0);
-    for (let i = 0; i < encoded.unitCount; i++) multiplicity[random.nextInt(encoded.unitCount)]++;
-    const resampled = accumulateSufficientStatistics(encoded, context.agreementWeights, multiplicity);
+    random.fillInts(unitCount, drawnUnits);
+    rowMultiplicity.fill(0);
+    for (let i = 0; i < unitCount; i++) rowMultiplicity[table.rowOfUnit[drawnUnits[i]]]++;
+    const resampled = sumResampledRows(table, rowMultiplicity);
     const { statistics: resampledStatistics } = computeStatistics(resampled, context);
     for (const key of keys) {
       const value = resampledStatistics[key];

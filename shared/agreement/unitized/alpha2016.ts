@@ -37,6 +37,17 @@ export interface UnitizedFamily2016 {
 }
 
 /**
+ * Adds each valued piece's squared covered length to T_c of its value and clears `covered`. A
+ * module-level function: as a closure created inside accumulatePairs it was deoptimised on every call.
+ */
+function flushSelfPairing(values: Int32Array, covered: Float64Array, selfPairing: Float64Array): void {
+  for (let p = 0; p < covered.length; p++) {
+    if (values[p] !== GAP && covered[p] > 0) selfPairing[values[p]] += covered[p] * covered[p];
+  }
+  covered.fill(0);
+}
+
+/**
  * Sums, for every unordered pair of observers, the lengths of overlapping pieces into the
  * coincidence matrix (both (a,b) and (b,a), so the result is the ordered-pair sum of eq. 1), and,
  * for every valued unit g of one observer, the squared length of g covered by the *other*
@@ -46,13 +57,6 @@ function accumulatePairs(observers: readonly ObserverContinuum[], valueCount: nu
   const coincidences = new Float64Array(valueCount * valueCount);
   const selfPairing = new Float64Array(valueCount);
   const coveredByValued = observers.map((observer) => new Float64Array(observer.values.length));
-
-  const flushSquares = (observer: ObserverContinuum, covered: Float64Array) => {
-    for (let p = 0; p < covered.length; p++) {
-      if (observer.values[p] !== GAP && covered[p] > 0) selfPairing[observer.values[p]] += covered[p] * covered[p];
-    }
-    covered.fill(0);
-  };
 
   for (let i = 0; i < observers.length; i++) {
     for (let j = i + 1; j < observers.length; j++) {
@@ -79,8 +83,8 @@ function accumulatePairs(observers: readonly ObserverContinuum[], valueCount: nu
       }
       // T_c squares the overlap of g with observer j's valued units as a whole, then moves on to the
       // next j: flush after every pair, for both members of the pair.
-      flushSquares(observers[i], coveredA);
-      flushSquares(observers[j], coveredB);
+      flushSelfPairing(valuesA, coveredA, selfPairing);
+      flushSelfPairing(valuesB, coveredB, selfPairing);
     }
   }
   return { coincidences, selfPairing };
@@ -167,7 +171,10 @@ export function computeUnitizedFamily2016(observers: readonly ObserverContinuum[
       let expectedRow = 0;
       for (let c = 1; c < valueCount; c++) expectedRow += cuExpectedCell(k, c);
       const expectedOffDiagonal = expectedRow - cuExpectedCell(k, k);
-      if (expectedOffDiagonal <= ZERO_TOLERANCE * valuedTotal) continue;
+      // The self-pairing correction can drive a rarely overlapping code's expected row below zero
+      // on tiny data; a negative expected total has no chance interpretation, so (k)uα is undefined
+      // there rather than a value above 1.
+      if (expectedRow <= ZERO_TOLERANCE * valuedTotal || expectedOffDiagonal <= ZERO_TOLERANCE * valuedTotal) continue;
       // Eq. 13a (nominal): (k)uα = 1 − (ce_k. / cl_k) · (cl_k − l_kk) / (ce_k. − ce_kk).
       const observedOffDiagonal = valuedRows[k] - observed[k * valueCount + k];
       kUAlpha[k] = 1 - ((expectedRow / valuedRows[k]) * observedOffDiagonal) / expectedOffDiagonal;

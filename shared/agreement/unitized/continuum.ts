@@ -32,17 +32,68 @@ export interface ObserverContinuum {
 
 export const GAP = 0;
 
-/** Indices 0..n-1 ordered by (start, end, code). */
-export function sortSegmentOrder(starts: ArrayLike<number>, ends: ArrayLike<number>, codes: ArrayLike<number>): Uint32Array {
-  const order = new Uint32Array(starts.length);
+/** Insertion-sorted run length of the merge sort below. */
+const SORT_RUN = 32;
+
+/**
+ * Indices 0..n−1 ordered by (primary, secondary, code), stably. A merge sort with the comparison
+ * inlined: a comparator handed to TypedArray.prototype.sort is called through the runtime for every
+ * comparison, which made shuffled input several times slower than input in document order.
+ */
+export function sortSegmentOrder(primary: Float64Array, secondary: Float64Array, codes: Int32Array): Uint32Array {
+  const count = primary.length;
+  const precedes = (a: number, b: number) => (primary[a] - primary[b] || secondary[a] - secondary[b] || codes[a] - codes[b]) < 0;
+  let order = new Uint32Array(count);
   let alreadySorted = true;
-  for (let i = 0; i < order.length; i++) {
+  for (let i = 0; i < count; i++) {
     order[i] = i;
-    if (i > 0 && (starts[i - 1] - starts[i] || ends[i - 1] - ends[i] || codes[i - 1] - codes[i]) > 0) alreadySorted = false;
+    if (i > 0 && precedes(i, i - 1)) alreadySorted = false;
   }
-  // Codings usually arrive in document order; the comparator sort is the costliest step otherwise.
-  if (!alreadySorted) order.sort((a, b) => starts[a] - starts[b] || ends[a] - ends[b] || codes[a] - codes[b]);
+  // Codings usually arrive in document order.
+  if (alreadySorted) return order;
+  for (let runStart = 0; runStart < count; runStart += SORT_RUN) {
+    const runEnd = Math.min(runStart + SORT_RUN, count);
+    for (let i = runStart + 1; i < runEnd; i++) {
+      const item = order[i];
+      let j = i - 1;
+      for (; j >= runStart && precedes(item, order[j]); j--) order[j + 1] = order[j];
+      order[j + 1] = item;
+    }
+  }
+  let merged = new Uint32Array(count);
+  for (let width = SORT_RUN; width < count; width *= 2) {
+    for (let left = 0; left < count; left += 2 * width) {
+      const middle = Math.min(left + width, count);
+      const right = Math.min(left + 2 * width, count);
+      let i = left;
+      let j = middle;
+      let k = left;
+      // Taking from the right half only when strictly earlier keeps the sort stable.
+      while (i < middle && j < right) merged[k++] = precedes(order[j], order[i]) ? order[j++] : order[i++];
+      while (i < middle) merged[k++] = order[i++];
+      while (j < right) merged[k++] = order[j++];
+    }
+    const previous = order;
+    order = merged;
+    merged = previous;
+  }
   return order;
+}
+
+/** The segments sorted by (start, end, code): the same object when they already are. */
+export function sortSegments(segments: CoderSegments): CoderSegments {
+  const order = sortSegmentOrder(segments.starts, segments.ends, segments.codes);
+  let inOrder = true;
+  for (let k = 0; k < order.length && inOrder; k++) inOrder = order[k] === k;
+  if (inOrder) return segments;
+  const size = order.length;
+  const sorted = { starts: new Float64Array(size), ends: new Float64Array(size), codes: new Int32Array(size) };
+  for (let k = 0; k < size; k++) {
+    sorted.starts[k] = segments.starts[order[k]];
+    sorted.ends[k] = segments.ends[order[k]];
+    sorted.codes[k] = segments.codes[order[k]];
+  }
+  return sorted;
 }
 
 /**
@@ -54,9 +105,10 @@ export function mergeSameCodeOverlaps(segments: CoderSegments): { merged: CoderS
   // The common case (no overlap at all) needs no per-code bookkeeping.
   if (!hasOverlaps(segments)) return { merged: segments, mergedCount: 0 };
   const lastIndexOfCode = new Map<number, number>();
-  const starts: number[] = [];
-  const ends: number[] = [];
-  const codes: number[] = [];
+  const starts = new Float64Array(segments.starts.length);
+  const ends = new Float64Array(segments.starts.length);
+  const codes = new Int32Array(segments.starts.length);
+  let kept = 0;
   let mergedCount = 0;
   for (let i = 0; i < segments.starts.length; i++) {
     const code = segments.codes[i];
@@ -66,44 +118,16 @@ export function mergeSameCodeOverlaps(segments: CoderSegments): { merged: CoderS
       mergedCount++;
       continue;
     }
-    lastIndexOfCode.set(code, starts.length);
-    starts.push(segments.starts[i]);
-    ends.push(segments.ends[i]);
-    codes.push(code);
+    lastIndexOfCode.set(code, kept);
+    starts[kept] = segments.starts[i];
+    ends[kept] = segments.ends[i];
+    codes[kept++] = code;
   }
   if (mergedCount === 0) return { merged: segments, mergedCount };
   // Merging only extends ends, so the (start) order is kept; re-sort to restore the (start, end) tie order.
-  return { merged: reorder({ starts, ends, codes }, null), mergedCount };
+  const merged = { starts: starts.subarray(0, kept), ends: ends.subarray(0, kept), codes: codes.subarray(0, kept) };
+  return { merged: sortSegments(merged), mergedCount };
 }
-
-/**
- * The segments at `indices` (all of them when null), sorted by (start, end, code). Plain loops:
- * `TypedArray.from` with a mapping callback is several times slower on V8.
- */
-export function reorder(
-  segments: { starts: ArrayLike<number>; ends: ArrayLike<number>; codes: ArrayLike<number> },
-  indices: ArrayLike<number> | null,
-): CoderSegments {
-  const size = indices ? indices.length : segments.starts.length;
-  const starts = new Float64Array(size);
-  const ends = new Float64Array(size);
-  const codes = new Int32Array(size);
-  for (let k = 0; k < size; k++) {
-    const i = indices ? indices[k] : k;
-    starts[k] = segments.starts[i];
-    ends[k] = segments.ends[i];
-    codes[k] = segments.codes[i];
-  }
-  const order = sortSegmentOrder(starts, ends, codes);
-  const sorted = { starts: new Float64Array(size), ends: new Float64Array(size), codes: new Int32Array(size) };
-  for (let k = 0; k < size; k++) {
-    sorted.starts[k] = starts[order[k]];
-    sorted.ends[k] = ends[order[k]];
-    sorted.codes[k] = codes[order[k]];
-  }
-  return sorted;
-}
-
 
 /** True when some segment starts before the previous one (in start order) has ended. */
 export function hasOverlaps(segments: CoderSegments): boolean {
@@ -116,15 +140,10 @@ export function hasOverlaps(segments: CoderSegments): boolean {
 }
 
 /**
- * Builds an observer's tiling from segments that do not overlap: units keep their own boundaries,
- * and every stretch between them becomes one gap. `valueOfCode` maps a code index to a value ≥ 1
- * (or to GAP, to leave that code out of this analysis).
+ * Builds an observer's tiling from segments that do not overlap and whose codes are already values
+ * ≥ 1: units keep their own boundaries, and every stretch between them becomes one gap.
  */
-export function tileNonOverlapping(
-  segments: CoderSegments,
-  bounds: ContinuumBounds,
-  valueOfCode: (code: number) => number,
-): ObserverContinuum {
+export function tileNonOverlapping(segments: CoderSegments, bounds: ContinuumBounds): ObserverContinuum {
   const capacity = 2 * segments.starts.length + 1;
   const starts = new Float64Array(capacity);
   const ends = new Float64Array(capacity);
@@ -132,8 +151,6 @@ export function tileNonOverlapping(
   let pieces = 0;
   let cursor = bounds.begin;
   for (let i = 0; i < segments.starts.length; i++) {
-    const value = valueOfCode(segments.codes[i]);
-    if (value === GAP) continue;
     if (segments.starts[i] > cursor) {
       starts[pieces] = cursor;
       ends[pieces] = segments.starts[i];
@@ -141,7 +158,7 @@ export function tileNonOverlapping(
     }
     starts[pieces] = segments.starts[i];
     ends[pieces] = segments.ends[i];
-    values[pieces++] = value;
+    values[pieces++] = segments.codes[i];
     cursor = segments.ends[i];
   }
   if (cursor < bounds.end) {

@@ -9,10 +9,10 @@
  */
 
 import { type AgreementDiagnostic, diagnostic } from '../diagnostics.js';
-import { computeKrippendorff2004, type Krippendorff2004Result } from './alpha2004.js';
+import { bucketUnitsByCode, computeKrippendorff2004ByCode, type Krippendorff2004Result } from './alpha2004.js';
 import { computeUnitizedFamily2016, type UnitizedFamily2016 } from './alpha2016.js';
 import { bootstrapUnitizedFamily } from './bootstrap.js';
-import { type CoderSegments, mergeSameCodeOverlaps, tileNonOverlapping } from './continuum.js';
+import { mergeSameCodeOverlaps } from './continuum.js';
 import { buildTilings, type PreparedUnitizedData, prepareUnitizedData } from './prepare.js';
 
 export interface UnitizedSegment {
@@ -183,7 +183,7 @@ function familyDiagnostics(family: UnitizedFamily2016, valueNames: readonly stri
       diagnostic(
         'undefined_statistic',
         'info',
-        `(k)uα of "${valueNames[k]}" is undefined: its segments never overlap another coder's coded segment, or its expected disagreement is 0.`,
+        `(k)uα of "${valueNames[k]}" is undefined: its segments never overlap another coder's coded segment, or its expected coincidences or disagreement are not positive (too little overlapping data).`,
         { statistics: ['k_u_alpha'], subject: { category: valueNames[k] } },
       ),
     );
@@ -242,42 +242,14 @@ function overlapDiagnostic(codersWithOverlaps: readonly string[], mergedOverlaps
 /**
  * The 2004 coefficient per code: every code is its own binary continuum, so a coder may overlap
  * codes freely; only overlapping units of the *same* code are merged (the definition needs an
- * observer's units of one code to be disjoint). Segments are bucketed by code once.
+ * observer's units of one code to be disjoint).
  */
 export function krippendorff2004ByCode(prepared: PreparedUnitizedData): Krippendorff2004Result[] {
   const codeCount = prepared.codes.length;
-  // Counting sort of every coder's segment indices by code; the (start) order is kept inside a code.
-  const perCoder = prepared.segmentsByCoder.map((segments) => {
-    const first = new Uint32Array(codeCount + 1);
-    for (let i = 0; i < segments.codes.length; i++) first[segments.codes[i] + 1]++;
-    for (let c = 0; c < codeCount; c++) first[c + 1] += first[c];
-    const order = new Uint32Array(segments.codes.length);
-    const cursor = first.slice(0, codeCount);
-    for (let i = 0; i < segments.codes.length; i++) order[cursor[segments.codes[i]]++] = i;
-    return { first, order };
-  });
-  const asUnit = () => 1;
-  return prepared.codes.map((_, code) => {
-    const observers = prepared.segmentsByCoder.map((segments, coder) => {
-      const { first, order } = perCoder[coder];
-      const { merged } = mergeSameCodeOverlaps(gather(segments, order.subarray(first[code], first[code + 1])));
-      return tileNonOverlapping(merged, prepared.bounds, asUnit);
-    });
-    return computeKrippendorff2004(observers, prepared.bounds.end - prepared.bounds.begin);
-  });
-}
-
-/** The segments at `indices`, in that order (already sorted: a stable bucket keeps the start order). */
-function gather(segments: CoderSegments, indices: Uint32Array): CoderSegments {
-  const starts = new Float64Array(indices.length);
-  const ends = new Float64Array(indices.length);
-  const codes = new Int32Array(indices.length);
-  for (let k = 0; k < indices.length; k++) {
-    starts[k] = segments.starts[indices[k]];
-    ends[k] = segments.ends[indices[k]];
-    codes[k] = segments.codes[indices[k]];
-  }
-  return { starts, ends, codes };
+  const observers = prepared.segmentsByCoder.map((segments) =>
+    bucketUnitsByCode(mergeSameCodeOverlaps(segments).merged, codeCount),
+  );
+  return computeKrippendorff2004ByCode(observers, codeCount, prepared.bounds);
 }
 
 export type { AgreementDiagnostic };

@@ -12,7 +12,7 @@ import {
   hasOverlaps,
   mergeSameCodeOverlaps,
   type ObserverContinuum,
-  reorder,
+  sortSegments,
   tileNonOverlapping,
   tileOverlapping,
 } from './continuum.js';
@@ -43,59 +43,48 @@ const byName = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
 export function prepareUnitizedData(bounds: ContinuumBounds, data: readonly RawSegment[]): PreparedUnitizedData {
   const diagnostics: AgreementDiagnostic[] = [];
-  // One pass assigns provisional ids in order of first appearance; names are sorted afterwards.
+  // One pass over the input objects: provisional ids in order of first appearance (names are
+  // sorted afterwards), clipped positions into flat typed arrays.
   const coderIds = new Map<string, number>();
   const codeIds = new Map<string, number>();
   const segmentCoder = new Int32Array(data.length);
   const segmentCode = new Int32Array(data.length);
+  const clippedStarts = new Float64Array(data.length);
+  const clippedEnds = new Float64Array(data.length);
+  let kept = 0;
+  let clipped = 0;
+  let dropped = 0;
+  // Input usually comes grouped by coder: remembering the last coder saves most Map look-ups.
+  let lastCoderName: string | undefined;
+  let lastCoderId = -1;
   for (let i = 0; i < data.length; i++) {
-    const { coder, code } = data[i];
-    let coderId = coderIds.get(coder);
-    if (coderId === undefined) {
-      coderId = coderIds.size;
-      coderIds.set(coder, coderId);
+    const { coder, code, start: rawStart, end: rawEnd } = data[i];
+    // Names are registered even for segments dropped below: a coder or code stays listed.
+    if (coder !== lastCoderName) {
+      let coderId = coderIds.get(coder);
+      if (coderId === undefined) {
+        coderId = coderIds.size;
+        coderIds.set(coder, coderId);
+      }
+      lastCoderName = coder;
+      lastCoderId = coderId;
     }
     let codeId = codeIds.get(code);
     if (codeId === undefined) {
       codeId = codeIds.size;
       codeIds.set(code, codeId);
     }
-    segmentCoder[i] = coderId;
-    segmentCode[i] = codeId;
-  }
-  const coders = [...coderIds.keys()].sort(byName);
-  const codes = [...codeIds.keys()].sort(byName);
-  const coderRank = new Int32Array(coders.length);
-  coders.forEach((name, rank) => {
-    coderRank[coderIds.get(name) as number] = rank;
-  });
-  const codeRank = new Int32Array(codes.length);
-  codes.forEach((name, rank) => {
-    codeRank[codeIds.get(name) as number] = rank;
-  });
-
-  const counts = new Uint32Array(coders.length);
-  for (let i = 0; i < data.length; i++) counts[coderRank[segmentCoder[i]]]++;
-  const starts = coders.map((_, c) => new Float64Array(counts[c]));
-  const ends = coders.map((_, c) => new Float64Array(counts[c]));
-  const codeIndices = coders.map((_, c) => new Int32Array(counts[c]));
-  const filled = new Uint32Array(coders.length);
-  let clipped = 0;
-  let dropped = 0;
-  for (let i = 0; i < data.length; i++) {
-    const segment = data[i];
-    const start = Math.max(segment.start, bounds.begin);
-    const end = Math.min(segment.end, bounds.end);
+    const start = Math.max(rawStart, bounds.begin);
+    const end = Math.min(rawEnd, bounds.end);
     if (!(end > start)) {
       dropped++;
       continue;
     }
-    if (start !== segment.start || end !== segment.end) clipped++;
-    const c = coderRank[segmentCoder[i]];
-    const slot = filled[c]++;
-    starts[c][slot] = start;
-    ends[c][slot] = end;
-    codeIndices[c][slot] = codeRank[segmentCode[i]];
+    if (start !== rawStart || end !== rawEnd) clipped++;
+    segmentCoder[kept] = lastCoderId;
+    segmentCode[kept] = codeId;
+    clippedStarts[kept] = start;
+    clippedEnds[kept++] = end;
   }
   if (clipped + dropped > 0) {
     diagnostics.push(
@@ -108,12 +97,34 @@ export function prepareUnitizedData(bounds: ContinuumBounds, data: readonly RawS
     );
   }
 
-  const segmentsByCoder = coders.map((_, c) =>
-    reorder(
-      { starts: starts[c].subarray(0, filled[c]), ends: ends[c].subarray(0, filled[c]), codes: codeIndices[c].subarray(0, filled[c]) },
-      null,
-    ),
-  );
+  const coders = [...coderIds.keys()].sort(byName);
+  const codes = [...codeIds.keys()].sort(byName);
+  const coderRank = new Int32Array(coders.length);
+  coders.forEach((name, rank) => {
+    coderRank[coderIds.get(name) as number] = rank;
+  });
+  const codeRank = new Int32Array(codes.length);
+  codes.forEach((name, rank) => {
+    codeRank[codeIds.get(name) as number] = rank;
+  });
+
+  // Counting sort by coder; the input order is kept within a coder.
+  const counts = new Uint32Array(coders.length);
+  for (let i = 0; i < kept; i++) counts[coderRank[segmentCoder[i]]]++;
+  const byCoder = coders.map((_, c) => ({
+    starts: new Float64Array(counts[c]),
+    ends: new Float64Array(counts[c]),
+    codes: new Int32Array(counts[c]),
+  }));
+  const filled = new Uint32Array(coders.length);
+  for (let i = 0; i < kept; i++) {
+    const c = coderRank[segmentCoder[i]];
+    const slot = filled[c]++;
+    byCoder[c].starts[slot] = clippedStarts[i];
+    byCoder[c].ends[slot] = clippedEnds[i];
+    byCoder[c].codes[slot] = codeRank[segmentCode[i]];
+  }
+  const segmentsByCoder = byCoder.map(sortSegments);
   return { bounds, coders, codes, segmentsByCoder, diagnostics };
 }
 
@@ -157,7 +168,7 @@ export function buildTilings(
     const relabelled = relabel(segments, valueOfCode);
     const { merged, mergedCount } = mergeSameCodeOverlaps(relabelled);
     mergedOverlaps += mergedCount;
-    if (!hasOverlaps(merged)) return tileNonOverlapping(merged, prepared.bounds, (value) => value);
+    if (!hasOverlaps(merged)) return tileNonOverlapping(merged, prepared.bounds);
     codersWithOverlaps.push(prepared.coders[coder]);
     return tileOverlapping(merged, prepared.bounds, valueOfSet);
   });

@@ -30,6 +30,47 @@ export function codeTree(codes: Code[]): CodeTreeEntry[] {
   return entries;
 }
 
+/** Where a moved code lands relative to the code it was dropped on. */
+export type Placement = 'before' | 'after' | 'inside';
+
+export interface CodeMove {
+  codeId: string;
+  /** Past tense, for the status line: "nested under “Enabler”". */
+  description: string;
+  /** `PATCH …/codes/:codeId` bodies, the moved code first, so a refused move changes nothing. */
+  patches: { codeId: string; patch: { order: number; parentId?: string | null } }[];
+}
+
+/**
+ * Plans a move as `{order, parentId}` patches. One patch when an order fits strictly between the
+ * new neighbours (orders are numbers, so a midpoint works); otherwise, with equal orders among the
+ * siblings (ties sort by name), the destination siblings are renumbered. Cycles are not checked
+ * here: the server refuses them and the caller shows its reason.
+ */
+export function planCodeMove(codes: Code[], codeId: string, targetId: string, placement: Placement): CodeMove | null {
+  const known = new Set(codes.map((code) => code.id));
+  const parentOf = (code: Code) => (code.parentId !== null && known.has(code.parentId) ? code.parentId : null);
+  const code = codes.find((candidate) => candidate.id === codeId);
+  const target = codes.find((candidate) => candidate.id === targetId);
+  if (!code || !target || code.id === target.id) return null;
+  const parentId = placement === 'inside' ? target.id : parentOf(target);
+  const siblings = codeTree(codes)
+    .map((entry) => entry.code)
+    .filter((sibling) => parentOf(sibling) === parentId && sibling.id !== code.id);
+  const insertAt = placement === 'inside' ? siblings.length : siblings.findIndex((sibling) => sibling.id === target.id) + (placement === 'after' ? 1 : 0);
+  const previous = siblings[insertAt - 1];
+  const next = siblings[insertAt];
+  const order = !previous ? (next ? next.order - 1 : 0) : !next ? previous.order + 1 : (previous.order + next.order) / 2;
+  const description = placement === 'inside' ? `nested under “${target.name}”` : `moved ${placement} “${target.name}”`;
+  const fits = (!previous || previous.order < order) && (!next || order < next.order);
+  if (fits) return { codeId, description, patches: [{ codeId, patch: { order, parentId } }] };
+  const renumbered = siblings
+    .map((sibling, index) => ({ sibling, order: index < insertAt ? index : index + 1 }))
+    .filter(({ sibling, order: wanted }) => sibling.order !== wanted)
+    .map(({ sibling, order: wanted }) => ({ codeId: sibling.id, patch: { order: wanted } }));
+  return { codeId, description, patches: [{ codeId, patch: { order: insertAt, parentId } }, ...renumbered] };
+}
+
 const recentLimit = 6;
 const recentKey = (projectId: string) => `cocode:recent-codes:${projectId}`;
 

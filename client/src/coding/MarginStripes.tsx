@@ -3,8 +3,8 @@
  * names the code (colour is never the only signal). Labels are buttons: hover or focus shows the
  * code, coder and memo; activating one opens the coding for editing.
  */
-import type { Editor } from '@tiptap/core';
-import { useCallback, useEffect, useLayoutEffect, useRef, useState } from 'react';
+import type { Editor, EditorEvents } from '@tiptap/core';
+import { memo, useCallback, useEffect, useLayoutEffect, useRef, useState } from 'react';
 import type { TranscriptIndex } from '../../../shared/collab/transcriptIndex';
 
 export interface StripeCoding {
@@ -31,19 +31,33 @@ interface StripeLayout {
 const laneWidth = 7;
 const labelHeight = 22;
 
-function layoutStripes(editor: Editor, container: HTMLElement, index: TranscriptIndex, codings: StripeCoding[]): StripeLayout[] {
+/** Vertical extent of a range, relative to the margin, keyed by `start:end` offsets. */
+type ExtentCache = Map<string, { top: number; bottom: number }>;
+
+/**
+ * Measuring is what costs (two coordsAtPos per coding, each reading layout): extents are cached
+ * until the text or the width changes, so adding one coding among 3,000 measures one range.
+ */
+function layoutStripes(editor: Editor, container: HTMLElement, index: TranscriptIndex, codings: StripeCoding[], cache: ExtentCache): StripeLayout[] {
   const view = editor.view;
-  const origin = container.getBoundingClientRect().top;
+  let origin: number | null = null;
   const size = view.state.doc.content.size;
   const measured = codings.flatMap((coding) => {
-    try {
-      const from = view.coordsAtPos(Math.min(index.pmFromOffset(coding.start), size), 1);
-      const to = view.coordsAtPos(Math.min(index.pmFromOffset(coding.end), size), -1);
-      return [{ coding, top: from.top - origin, bottom: Math.max(to.bottom, from.bottom) - origin }];
-    } catch {
-      // A position outside the rendered document (mid-sync); the next layout pass places it.
-      return [];
+    const key = `${coding.start}:${coding.end}`;
+    let extent = cache.get(key);
+    if (!extent) {
+      try {
+        origin ??= container.getBoundingClientRect().top;
+        const from = view.coordsAtPos(Math.min(index.pmFromOffset(coding.start), size), 1);
+        const to = view.coordsAtPos(Math.min(index.pmFromOffset(coding.end), size), -1);
+        extent = { top: from.top - origin, bottom: Math.max(to.bottom, from.bottom) - origin };
+        cache.set(key, extent);
+      } catch {
+        // A position outside the rendered document (mid-sync); the next layout pass places it.
+        return [];
+      }
     }
+    return [{ coding, top: extent.top, bottom: extent.bottom }];
   });
   measured.sort((a, b) => a.top - b.top || b.bottom - a.bottom);
   const laneEnds: number[] = [];
@@ -58,7 +72,8 @@ function layoutStripes(editor: Editor, container: HTMLElement, index: Transcript
   });
 }
 
-export function MarginStripes({
+/** Memoised: the coding view re-renders on every change, the margin only when its codings change. */
+export const MarginStripes = memo(function MarginStripes({
   editor,
   index,
   codings,
@@ -72,12 +87,13 @@ export function MarginStripes({
   onHighlight: (codingId: string | null) => void;
 }) {
   const containerRef = useRef<HTMLDivElement>(null);
+  const extents = useRef<ExtentCache>(new Map());
   const [layout, setLayout] = useState<StripeLayout[]>([]);
   const [preview, setPreview] = useState<string | null>(null);
 
   const relayout = useCallback(() => {
     const container = containerRef.current;
-    if (container && !editor.isDestroyed) setLayout(layoutStripes(editor, container, index, codings));
+    if (container && !editor.isDestroyed) setLayout(layoutStripes(editor, container, index, codings, extents.current));
   }, [editor, index, codings]);
 
   useLayoutEffect(relayout, [relayout]);
@@ -87,14 +103,20 @@ export function MarginStripes({
       cancelAnimationFrame(frame);
       frame = requestAnimationFrame(relayout);
     };
-    editor.on('transaction', schedule);
-    window.addEventListener('resize', schedule);
-    const observer = new ResizeObserver(schedule);
+    const remeasure = () => {
+      extents.current.clear();
+      schedule();
+    };
+    // Decoration-only transactions move no words: the cached extents stay valid.
+    const onTransaction = ({ transaction }: EditorEvents['transaction']) => (transaction.docChanged ? remeasure() : schedule());
+    editor.on('transaction', onTransaction);
+    window.addEventListener('resize', remeasure);
+    const observer = new ResizeObserver(remeasure);
     observer.observe(editor.view.dom);
     return () => {
       cancelAnimationFrame(frame);
-      editor.off('transaction', schedule);
-      window.removeEventListener('resize', schedule);
+      editor.off('transaction', onTransaction);
+      window.removeEventListener('resize', remeasure);
       observer.disconnect();
     };
   }, [editor, relayout]);
@@ -153,4 +175,4 @@ export function MarginStripes({
       </ul>
     </div>
   );
-}
+});

@@ -8,6 +8,7 @@ import type { ProjectRole } from '../../../shared/authz';
 import { documentNames } from '../../../shared/collab/documentNames';
 import {
   type Code,
+  getCoding,
   observeCodes,
   observeCodings,
   patchCoding,
@@ -18,6 +19,7 @@ import {
   type StoredCoding,
 } from '../../../shared/collab/schema';
 import { endAssoc, startAssoc, TranscriptIndex } from '../../../shared/collab/transcriptIndex';
+import { CodingHistory } from './codingHistory';
 import { type CollabDocument, openDocument } from './connection';
 
 export type LayerKind = 'mine' | 'coder' | 'consensus';
@@ -46,6 +48,8 @@ export interface LayerSpec {
   id: string;
   kind: LayerKind;
   label: string;
+  /** This person may write the layer: their coding actions in it can be undone. */
+  writable: boolean;
 }
 
 export const consensusLayerId = 'consensus';
@@ -55,6 +59,8 @@ export class CodingModel {
   readonly codebook: CollabDocument;
   readonly index: TranscriptIndex;
   readonly layers: Layer[];
+  /** Undo and redo of this person's own coding actions in the layers they write. */
+  readonly history = new CodingHistory();
   private readonly listeners = new Set<() => void>();
   private readonly cleanups: (() => void)[] = [];
   private codesCache: Code[] = [];
@@ -80,6 +86,7 @@ export class CodingModel {
         { persistOffline: spec.kind === 'mine' },
       ),
     }));
+    for (const [position, spec] of layerSpecs.entries()) if (spec.writable) this.history.track(spec.id, this.layers[position].document.doc);
 
     const onTranscript = () => this.index.rebuild();
     this.transcript.doc.on('afterTransaction', onTranscript);
@@ -204,21 +211,40 @@ export class CodingModel {
       createdBy: this.me.id,
       orphaned: false,
     };
-    putCoding(layer.document.doc, coding);
+    const doc = layer.document.doc;
+    this.history.record(layerId, doc, `applying “${this.codeName(codeId)}”`, () => putCoding(doc, coding));
     return coding;
   }
 
+  /** Changes only the fields that differ, so saving an unchanged memo adds no undo step. */
   updateCoding(layerId: string, codingId: string, patch: { memo?: string; codeId?: string }): void {
     const layer = this.layer(layerId);
-    if (layer) patchCoding(layer.document.doc, codingId, patch);
+    const current = layer ? getCoding(layer.document.doc, codingId) : null;
+    if (!layer || !current) return;
+    const memoChanged = patch.memo !== undefined && patch.memo !== current.memo;
+    const codeChanged = patch.codeId !== undefined && patch.codeId !== current.codeId;
+    if (!memoChanged && !codeChanged) return;
+    const doc = layer.document.doc;
+    const label = codeChanged ? `changing the code to “${this.codeName(patch.codeId as string)}”` : `the memo edit on “${this.codeName(current.codeId)}”`;
+    this.history.record(layerId, doc, label, () =>
+      patchCoding(doc, codingId, { ...(memoChanged ? { memo: patch.memo } : {}), ...(codeChanged ? { codeId: patch.codeId } : {}) }),
+    );
   }
 
   removeCoding(layerId: string, codingId: string): void {
     const layer = this.layer(layerId);
-    if (layer) removeCoding(layer.document.doc, codingId);
+    const current = layer ? getCoding(layer.document.doc, codingId) : null;
+    if (!layer || !current) return;
+    const doc = layer.document.doc;
+    this.history.record(layerId, doc, `removing “${this.codeName(current.codeId)}”`, () => removeCoding(doc, codingId));
+  }
+
+  private codeName(codeId: string): string {
+    return this.codesCache.find((code) => code.id === codeId)?.name ?? 'a code';
   }
 
   close(): void {
+    this.history.destroy();
     for (const cleanup of this.cleanups) cleanup();
     for (const layer of this.layers) layer.document.close();
     this.codebook.close();

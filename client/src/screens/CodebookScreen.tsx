@@ -1,15 +1,16 @@
 /**
  * The codebook: a live tree of codes (it is a Y.Doc, so other people's edits appear at once),
  * and a form for the selected code. Changes go through REST, which validates them and writes the
- * same live document.
+ * same live document. Codes are reordered and nested by drag and drop, by Alt+arrow keys on a
+ * focused code, or by the move buttons of the selected code.
  */
-import { type FormEvent, type KeyboardEvent, useEffect, useMemo, useRef, useState } from 'react';
+import { type DragEvent, type FormEvent, type KeyboardEvent, useEffect, useMemo, useRef, useState } from 'react';
 import { decide } from '../../../shared/authz';
 import { documentNames } from '../../../shared/collab/documentNames';
 import { type Code, type CodeFields, observeCodes, readCodes } from '../../../shared/collab/schema';
-import { api, type Project } from '../api';
+import { api, type Member, type Project } from '../api';
 import { type CollabDocument, openDocument } from '../collab/connection';
-import { codePalette, codeTree } from '../codebook';
+import { type CodeMove, codePalette, codeTree, planCodeMove, type Placement } from '../codebook';
 import { useAsync } from '../hooks';
 import { LoadError, ProjectHeader } from './parts';
 
@@ -40,13 +41,34 @@ function useCodes(codebook: CollabDocument): Code[] {
   return codes;
 }
 
-/** Codings per code across every transcript and every layer this person may read. */
-async function loadUsage(projectId: string): Promise<Map<string, number>> {
-  const counts = new Map<string, number>();
-  for (const document of await api.documents(projectId)) {
-    for (const coding of await api.codings(projectId, document.id, 'all')) counts.set(coding.codeId, (counts.get(coding.codeId) ?? 0) + 1);
+interface CodeUsage {
+  total: number;
+  /** Codings per layer: a coder's user id, or `consensus`. */
+  byLayer: Map<string, number>;
+}
+
+/** Codings per code, in total and per layer, across every transcript and every layer this person may read. */
+async function loadUsage(projectId: string): Promise<{ usage: Map<string, CodeUsage>; members: Member[] }> {
+  const usage = new Map<string, CodeUsage>();
+  const [documents, { members }] = await Promise.all([api.documents(projectId), api.members(projectId)]);
+  for (const document of documents) {
+    for (const coding of await api.codings(projectId, document.id, 'all')) {
+      const entry = usage.get(coding.codeId) ?? { total: 0, byLayer: new Map<string, number>() };
+      entry.total += 1;
+      entry.byLayer.set(coding.layer, (entry.byLayer.get(coding.layer) ?? 0) + 1);
+      usage.set(coding.codeId, entry);
+    }
   }
-  return counts;
+  return { usage, members };
+}
+
+const placementWords: Record<Placement, string> = { before: 'before', after: 'after', inside: 'into' };
+
+/** Where a drop lands on a row: its top quarter inserts before, its bottom quarter after, the middle nests. */
+function dropPlacement(event: DragEvent<HTMLElement>): Placement {
+  const rect = event.currentTarget.getBoundingClientRect();
+  const ratio = (event.clientY - rect.top) / Math.max(1, rect.height);
+  return ratio < 0.25 ? 'before' : ratio > 0.75 ? 'after' : 'inside';
 }
 
 function Codebook({ project, codebook }: { project: Project; codebook: CollabDocument }) {
@@ -54,6 +76,10 @@ function Codebook({ project, codebook }: { project: Project; codebook: CollabDoc
   const tree = useMemo(() => codeTree(codes), [codes]);
   const usage = useAsync(() => loadUsage(project.id), [project.id]);
   const [selectedId, setSelectedId] = useState<string | null>(null);
+  const [dragId, setDragId] = useState<string | null>(null);
+  const [dropTarget, setDropTarget] = useState<{ codeId: string; placement: Placement } | null>(null);
+  const [focusAfterMove, setFocusAfterMove] = useState<string | null>(null);
+  const treeRef = useRef<HTMLDivElement>(null);
   const [showArchived, setShowArchived] = useState(true);
   const [message, setMessage] = useState<{ tone: 'ok' | 'error'; text: string } | null>(null);
   const canEdit = decide({ role: project.role, resource: 'codebook', operation: 'write', blind: project.blind }).allowed;
@@ -70,7 +96,54 @@ function Codebook({ project, codebook }: { project: Project; codebook: CollabDoc
     }
   };
 
+  /** Sends one move to the server; a refused move (a cycle, a duplicate name) is shown as the server explains it. */
+  const applyMove = async (move: CodeMove, keepFocus: boolean) => {
+    const moved = codes.find((code) => code.id === move.codeId);
+    if (!moved) return;
+    setMessage(null);
+    try {
+      for (const step of move.patches) await api.updateCode(project.id, step.codeId, step.patch);
+      setSelectedId(move.codeId);
+      if (keepFocus) setFocusAfterMove(move.codeId);
+      setMessage({ tone: 'ok', text: `“${moved.name}” ${move.description}.` });
+    } catch (caught) {
+      const reason = caught instanceof Error ? caught.message.replace(/^[a-zA-Z]+: /, '') : String(caught);
+      setMessage({ tone: 'error', text: `Cannot move “${moved.name}” there: ${reason}.` });
+    }
+  };
+  const move = (codeId: string, targetId: string, placement: Placement, keepFocus: boolean) => {
+    const plan = planCodeMove(codes, codeId, targetId, placement);
+    if (plan) void applyMove(plan, keepFocus);
+  };
+  /** The keyboard and button moves: up, down, indent (into the previous sibling), outdent (after the parent). */
+  const moveBy = (codeId: string, direction: 'up' | 'down' | 'indent' | 'outdent', keepFocus: boolean) => {
+    const target = neighbour(codeId, direction);
+    if (target) move(codeId, target.codeId, target.placement, keepFocus);
+  };
+  const neighbour = (codeId: string, direction: 'up' | 'down' | 'indent' | 'outdent'): { codeId: string; placement: Placement } | null => {
+    const code = codes.find((candidate) => candidate.id === codeId);
+    if (!code) return null;
+    const siblings = tree.filter((entry) => entry.code.parentId === code.parentId).map((entry) => entry.code);
+    const at = siblings.findIndex((sibling) => sibling.id === codeId);
+    if (direction === 'up') return at > 0 ? { codeId: siblings[at - 1].id, placement: 'before' } : null;
+    if (direction === 'down') return at >= 0 && at + 1 < siblings.length ? { codeId: siblings[at + 1].id, placement: 'after' } : null;
+    if (direction === 'indent') return at > 0 ? { codeId: siblings[at - 1].id, placement: 'inside' } : null;
+    return code.parentId !== null && codes.some((candidate) => candidate.id === code.parentId) ? { codeId: code.parentId, placement: 'after' } : null;
+  };
+
+  useEffect(() => {
+    if (!focusAfterMove) return;
+    treeRef.current?.querySelector<HTMLElement>(`[data-code-id="${focusAfterMove}"]`)?.focus();
+    setFocusAfterMove(null);
+  }, [focusAfterMove]);
+
   const moveFocus = (event: KeyboardEvent<HTMLDivElement>, index: number) => {
+    const moves: Record<string, 'up' | 'down' | 'indent' | 'outdent'> = { ArrowUp: 'up', ArrowDown: 'down', ArrowRight: 'indent', ArrowLeft: 'outdent' };
+    if (event.altKey && moves[event.key]) {
+      event.preventDefault();
+      if (canEdit) moveBy(visibleTree[index].code.id, moves[event.key], true);
+      return;
+    }
     const target = event.key === 'ArrowDown' ? index + 1 : event.key === 'ArrowUp' ? index - 1 : event.key === 'Home' ? 0 : event.key === 'End' ? visibleTree.length - 1 : null;
     if (event.key === 'Enter' || event.key === ' ') {
       event.preventDefault();
@@ -105,28 +178,74 @@ function Codebook({ project, codebook }: { project: Project; codebook: CollabDoc
               <p>No codes yet.{canEdit ? ' Add the first one below.' : ' Owners and adjudicators build the codebook.'}</p>
             </div>
           )}
-          <div className="code-tree" role="tree" aria-label="Codebook">
-            {visibleTree.map((entry, index) => (
-              <div
-                key={entry.code.id}
-                role="treeitem"
-                aria-level={entry.depth + 1}
-                aria-selected={entry.code.id === selectedId}
-                tabIndex={entry.code.id === selectedId || (selectedId === null && index === 0) ? 0 : -1}
-                className={`code-row${entry.code.id === selectedId ? ' selected' : ''}${entry.code.archived ? ' archived' : ''}`}
-                style={{ paddingLeft: `${0.75 + entry.depth * 1.4}rem` }}
-                onClick={() => setSelectedId(entry.code.id)}
-                onKeyDown={(event) => moveFocus(event, index)}
-              >
-                <span className="code-swatch" style={{ background: entry.code.color }} aria-hidden="true" />
-                <span className="code-row-name">{entry.code.name}</span>
-                {entry.code.archived && <span className="badge">archived</span>}
-                <span className="code-usage" title="Codings with this code in the layers you can see">
-                  {usage.data ? (usage.data.get(entry.code.id) ?? 0) : '…'}
-                  <span className="visually-hidden"> codings</span>
-                </span>
-              </div>
-            ))}
+          {canEdit && codes.length > 1 && (
+            <p className="muted small tree-hint" id="code-tree-hint">
+              Drag a code onto another to nest it, or between two to reorder. With the keyboard: <kbd>Alt</kbd>+<kbd>↑</kbd>/<kbd>↓</kbd> move,{' '}
+              <kbd>Alt</kbd>+<kbd>→</kbd> nests under the code above, <kbd>Alt</kbd>+<kbd>←</kbd> moves out a level.
+            </p>
+          )}
+          <div className="code-tree" role="tree" aria-label="Codebook" aria-describedby={canEdit ? 'code-tree-hint' : undefined} ref={treeRef}>
+            {visibleTree.map((entry, index) => {
+              const drop = dropTarget?.codeId === entry.code.id && dragId !== entry.code.id ? ` drop-${dropTarget.placement}` : '';
+              return (
+                <div
+                  key={entry.code.id}
+                  data-code-id={entry.code.id}
+                  role="treeitem"
+                  aria-level={entry.depth + 1}
+                  aria-selected={entry.code.id === selectedId}
+                  tabIndex={entry.code.id === selectedId || (selectedId === null && index === 0) ? 0 : -1}
+                  className={`code-row${entry.code.id === selectedId ? ' selected' : ''}${entry.code.archived ? ' archived' : ''}${dragId === entry.code.id ? ' dragging' : ''}${drop}`}
+                  style={{ paddingLeft: `${0.75 + entry.depth * 1.4}rem` }}
+                  draggable={canEdit}
+                  onClick={() => setSelectedId(entry.code.id)}
+                  onKeyDown={(event) => moveFocus(event, index)}
+                  onDragStart={(event) => {
+                    event.dataTransfer.effectAllowed = 'move';
+                    event.dataTransfer.setData('text/plain', entry.code.name);
+                    setDragId(entry.code.id);
+                  }}
+                  onDragOver={(event) => {
+                    if (!dragId || dragId === entry.code.id) return;
+                    event.preventDefault();
+                    event.dataTransfer.dropEffect = 'move';
+                    const placement = dropPlacement(event);
+                    if (dropTarget?.codeId !== entry.code.id || dropTarget.placement !== placement) setDropTarget({ codeId: entry.code.id, placement });
+                  }}
+                  onDragLeave={(event) => {
+                    if (!event.currentTarget.contains(event.relatedTarget as Node | null) && dropTarget?.codeId === entry.code.id) setDropTarget(null);
+                  }}
+                  onDrop={(event) => {
+                    event.preventDefault();
+                    if (dragId && dragId !== entry.code.id) move(dragId, entry.code.id, dropPlacement(event), false);
+                    setDragId(null);
+                    setDropTarget(null);
+                  }}
+                  onDragEnd={() => {
+                    setDragId(null);
+                    setDropTarget(null);
+                  }}
+                >
+                  {canEdit && (
+                    <span className="drag-handle" aria-hidden="true">
+                      ⠿
+                    </span>
+                  )}
+                  <span className="code-swatch" style={{ background: entry.code.color }} aria-hidden="true" />
+                  <span className="code-row-name">{entry.code.name}</span>
+                  {entry.code.archived && <span className="badge">archived</span>}
+                  <span className="code-usage" title="Codings with this code in the layers you can see">
+                    {usage.data ? (usage.data.usage.get(entry.code.id)?.total ?? 0) : '…'}
+                    <span className="visually-hidden"> codings</span>
+                  </span>
+                  {drop && (
+                    <span className="visually-hidden">
+                      Drop {placementWords[dropTarget?.placement ?? 'inside']} {entry.code.name}
+                    </span>
+                  )}
+                </div>
+              );
+            })}
           </div>
           {canEdit && <NewCodeForm projectId={project.id} codes={codes} onDone={(text) => setMessage({ tone: 'ok', text })} onError={(text) => setMessage({ tone: 'error', text })} />}
         </section>
@@ -138,7 +257,12 @@ function Codebook({ project, codebook }: { project: Project; codebook: CollabDoc
               code={selected}
               codes={codes}
               canEdit={canEdit}
-              uses={usage.data?.get(selected.id) ?? null}
+              uses={usage.data ? (usage.data.usage.get(selected.id) ?? { total: 0, byLayer: new Map() }) : null}
+              layerName={(layerId) =>
+                layerId === 'consensus' ? 'Consensus' : (usage.data?.members.find((member) => member.userId === layerId)?.name ?? 'A former member')
+              }
+              canMove={{ up: neighbour(selected.id, 'up') !== null, down: neighbour(selected.id, 'down') !== null, indent: neighbour(selected.id, 'indent') !== null, outdent: neighbour(selected.id, 'outdent') !== null }}
+              onMove={(direction) => moveBy(selected.id, direction, false)}
               run={run}
               onMerged={() => {
                 setSelectedId(null);
@@ -210,6 +334,9 @@ function CodeForm({
   codes,
   canEdit,
   uses,
+  layerName,
+  canMove,
+  onMove,
   run,
   onMerged,
 }: {
@@ -217,7 +344,10 @@ function CodeForm({
   code: Code;
   codes: Code[];
   canEdit: boolean;
-  uses: number | null;
+  uses: CodeUsage | null;
+  layerName: (layerId: string) => string;
+  canMove: Record<'up' | 'down' | 'indent' | 'outdent', boolean>;
+  onMove: (direction: 'up' | 'down' | 'indent' | 'outdent') => void;
   run: (action: () => Promise<unknown>, success: string) => Promise<void>;
   onMerged: () => void;
 }) {
@@ -292,7 +422,55 @@ function CodeForm({
           />
         </label>
       ))}
-      <p className="muted small">{uses === null ? 'Counting codings…' : `Applied ${uses} time${uses === 1 ? '' : 's'} in the layers you can see.`}</p>
+      {canEdit && (
+        <fieldset className="move-buttons">
+          <legend>Position in the codebook</legend>
+          <button type="button" className="button small" disabled={!canMove.up} aria-label={`Move “${code.name}” up`} onClick={() => onMove('up')}>
+            <span aria-hidden="true">↑</span> Up
+          </button>
+          <button type="button" className="button small" disabled={!canMove.down} aria-label={`Move “${code.name}” down`} onClick={() => onMove('down')}>
+            <span aria-hidden="true">↓</span> Down
+          </button>
+          <button type="button" className="button small" disabled={!canMove.indent} aria-label={`Nest “${code.name}” under the code above`} onClick={() => onMove('indent')}>
+            <span aria-hidden="true">→</span> Indent
+          </button>
+          <button type="button" className="button small" disabled={!canMove.outdent} aria-label={`Move “${code.name}” out one level`} onClick={() => onMove('outdent')}>
+            <span aria-hidden="true">←</span> Outdent
+          </button>
+        </fieldset>
+      )}
+      <div className="code-uses" data-testid="code-usage">
+        <p className="muted small">
+          {uses === null ? 'Counting codings…' : `Applied ${uses.total} time${uses.total === 1 ? '' : 's'} in the layers you can see${uses.total > 0 ? ':' : '.'}`}
+        </p>
+        {uses && uses.total > 0 && (
+          <table className="usage-table">
+            <caption className="visually-hidden">Codings with “{code.name}” per coder</caption>
+            <thead>
+              <tr>
+                <th scope="col" className="usage-cell usage-head">
+                  Coder
+                </th>
+                <th scope="col" className="usage-cell usage-head">
+                  Codings
+                </th>
+              </tr>
+            </thead>
+            <tbody>
+              {[...uses.byLayer.entries()]
+                .sort((a, b) => b[1] - a[1])
+                .map(([layerId, count]) => (
+                  <tr key={layerId}>
+                    <th scope="row" className="usage-cell">
+                      {layerName(layerId)}
+                    </th>
+                    <td className="usage-cell usage-count">{count}</td>
+                  </tr>
+                ))}
+            </tbody>
+          </table>
+        )}
+      </div>
       {canEdit && (
         <div className="code-actions">
           <button type="button" className="button ghost" onClick={() => save({ archived: !code.archived })}>

@@ -8,12 +8,12 @@ import CollaborationCaret from '@tiptap/extension-collaboration-caret';
 import { TextSelection } from '@tiptap/pm/state';
 import { EditorContent, useEditor } from '@tiptap/react';
 import StarterKit from '@tiptap/starter-kit';
-import { useEffect, useMemo, useRef, useState, useSyncExternalStore } from 'react';
+import { useCallback, useDeferredValue, useEffect, useMemo, useRef, useState, useSyncExternalStore } from 'react';
 import { decide } from '../../../shared/authz';
-import { turnAttributes, turnNodeName, ydocKeys } from '../../../shared/collab/schema';
+import { type Code, turnAttributes, turnNodeName, ydocKeys } from '../../../shared/collab/schema';
 import { api, type DocumentSummary, type Member, type Project } from '../api';
 import { CodingModel, consensusLayerId, type LayerSpec, type ResolvedCoding } from '../collab/codingModel';
-import { recentCodeIds, rememberRecentCode } from '../codebook';
+import { codeTree, recentCodeIds, rememberRecentCode } from '../codebook';
 import { CodePicker } from '../coding/CodePicker';
 import { CodingDetail } from '../coding/CodingDetail';
 import { MarginStripes, type StripeCoding } from '../coding/MarginStripes';
@@ -52,14 +52,14 @@ export function CodingScreen({ projectId, documentId }: { projectId: string; doc
 }
 
 function layerSpecs(project: Project, members: Member[], meId: string): LayerSpec[] {
-  const may = (resource: 'own-layer' | 'other-layer' | 'consensus') =>
-    decide({ role: project.role, resource, operation: 'read', blind: project.blind }).allowed;
+  const may = (resource: 'own-layer' | 'other-layer' | 'consensus', operation: 'read' | 'write' = 'read') =>
+    decide({ role: project.role, resource, operation, blind: project.blind }).allowed;
   const specs: LayerSpec[] = [];
-  if (project.role !== 'viewer') specs.push({ id: meId, kind: 'mine', label: 'My codings' });
+  if (project.role !== 'viewer') specs.push({ id: meId, kind: 'mine', label: 'My codings', writable: may('own-layer', 'write') });
   if (may('other-layer'))
     for (const member of members)
-      if (member.userId !== meId && member.role !== 'viewer') specs.push({ id: member.userId, kind: 'coder', label: member.name });
-  if (may('consensus')) specs.push({ id: consensusLayerId, kind: 'consensus', label: 'Consensus' });
+      if (member.userId !== meId && member.role !== 'viewer') specs.push({ id: member.userId, kind: 'coder', label: member.name, writable: false });
+  if (may('consensus')) specs.push({ id: consensusLayerId, kind: 'consensus', label: 'Consensus', writable: may('consensus', 'write') });
   return specs;
 }
 
@@ -106,6 +106,12 @@ function CodingWorkspace({ model, project, document, members }: { model: CodingM
   const [detail, setDetail] = useState<DetailState | null>(null);
   const [highlighted, setHighlighted] = useState<string | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
+  const [codeFilter, setCodeFilter] = useState<ReadonlySet<string>>(() => new Set());
+  const [historyMessage, setHistoryMessage] = useState<string | null>(null);
+  const history = useSyncExternalStore(
+    (listener) => model.history.subscribe(listener),
+    () => model.history.state(),
+  );
 
   const can = (resource: 'transcript' | 'codebook' | 'own-layer' | 'consensus') =>
     decide({ role: project.role, resource, operation: 'write', blind: project.blind }).allowed;
@@ -117,7 +123,18 @@ function CodingWorkspace({ model, project, document, members }: { model: CodingM
   const codeById = useMemo(() => new Map(codes.map((code) => [code.id, code])), [codes]);
 
   // biome-ignore lint/correctness/useExhaustiveDependencies: generation marks every coding, code and connection change
-  const resolved = useMemo(() => model.resolve(visible), [model, visible, generation]);
+  const allResolved = useMemo(() => model.resolve(visible), [model, visible, generation]);
+  // A code picked in the filter brings its sub-codes along: "Enabler" shows every kind of enabler.
+  const filteredCodeIds = useMemo(() => {
+    if (codeFilter.size === 0) return null;
+    const included = new Set(codeFilter);
+    for (const entry of codeTree(codes)) if (entry.code.parentId !== null && included.has(entry.code.parentId)) included.add(entry.code.id);
+    return included;
+  }, [codeFilter, codes]);
+  const resolved = useMemo(
+    () => (filteredCodeIds ? allResolved.filter((coding) => filteredCodeIds.has(coding.codeId)) : allResolved),
+    [allResolved, filteredCodeIds],
+  );
   const latest = useRef({ resolved, codeById, memberName });
   latest.current = { resolved, codeById, memberName };
 
@@ -262,6 +279,31 @@ function CodingWorkspace({ model, project, document, members }: { model: CodingM
     };
   }, [editor]);
 
+  const stepHistory = (direction: 'undo' | 'redo') => {
+    const label = direction === 'undo' ? model.history.undo() : model.history.redo();
+    if (label === null) setHistoryMessage(direction === 'undo' ? 'Nothing left to undo.' : 'Nothing left to redo.');
+    else setHistoryMessage(`${direction === 'undo' ? 'Undid' : 'Redid'} ${label}.`);
+  };
+  const stepHistoryRef = useRef(stepHistory);
+  stepHistoryRef.current = stepHistory;
+
+  // Ctrl+Z / Ctrl+Shift+Z / Ctrl+Y act on this person's coding actions anywhere in the view,
+  // the transcript included (text undo is not offered there); form fields keep their own undo.
+  useEffect(() => {
+    const onKeyDown = (event: KeyboardEvent) => {
+      if (!(event.ctrlKey || event.metaKey) || event.altKey) return;
+      const key = event.key.toLowerCase();
+      const direction = key === 'z' ? (event.shiftKey ? 'redo' : 'undo') : key === 'y' && !event.shiftKey ? 'redo' : null;
+      if (!direction) return;
+      if (event.target instanceof Element && event.target.closest('input, textarea, select')) return;
+      event.preventDefault();
+      event.stopPropagation();
+      stepHistoryRef.current(direction);
+    };
+    window.addEventListener('keydown', onKeyDown, true);
+    return () => window.removeEventListener('keydown', onKeyDown, true);
+  }, []);
+
   const closePicker = (refocus: boolean) => {
     setPicker(null);
     if (refocus && editor) editor.view.dom.focus({ preventScroll: true });
@@ -270,10 +312,16 @@ function CodingWorkspace({ model, project, document, members }: { model: CodingM
   const apply = (codeId: string) => {
     if (!picker) return;
     const created = model.createCoding(writeLayerId, codeId, picker.start, picker.end);
+    setHistoryMessage(null);
     rememberRecentCode(project.id, codeId);
     if (!created) setNotice('Those words cannot hold a coding (only turn breaks or spaces were selected).');
-    window.getSelection()?.collapseToEnd();
-    closePicker(true);
+    setPicker(null);
+    // Collapsing the selection and refocusing read layout: done in the next frame, they do not
+    // hold up drawing the new coding.
+    requestAnimationFrame(() => {
+      window.getSelection()?.collapseToEnd();
+      editor?.view.dom.focus({ preventScroll: true });
+    });
   };
 
   const createCode = async (name: string) => {
@@ -281,7 +329,8 @@ function CodingWorkspace({ model, project, document, members }: { model: CodingM
     apply(code.id);
   };
 
-  const stripes: StripeCoding[] = resolved.map((coding: ResolvedCoding) => {
+  // biome-ignore lint/correctness/useExhaustiveDependencies: memberName reads members and user, fixed for this workspace
+  const stripes = useMemo<StripeCoding[]>(() => resolved.map((coding: ResolvedCoding) => {
     const code = codeById.get(coding.codeId);
     const coderName = memberName(coding.layer.id);
     return {
@@ -295,16 +344,28 @@ function CodingWorkspace({ model, project, document, members }: { model: CodingM
       memo: coding.memo,
       quote: coding.quote,
     };
-  });
+  }), [resolved, codeById]);
+  // The margin lays out thousands of labels: it follows at lower priority, so a new coding's
+  // decoration shows without waiting for it.
+  const marginStripes = useDeferredValue(stripes);
+  const openCoding = useCallback((id: string, rect: DOMRect) => {
+    const coding = latest.current.resolved.find((candidate) => candidate.id === id);
+    if (!coding) return;
+    setPicker(null);
+    setDetail({ codingId: id, layerId: coding.layer.id, position: { left: Math.min(rect.left, window.innerWidth - 404), top: Math.min(rect.bottom + 6, window.innerHeight - 360) } });
+  }, []);
   const detailCoding = detail ? resolved.find((coding) => coding.id === detail.codingId && coding.layer.id === detail.layerId) : undefined;
   const blindHidden = project.blind && !decide({ role: project.role, resource: 'other-layer', operation: 'read', blind: true }).allowed;
   // biome-ignore lint/correctness/useExhaustiveDependencies: generation marks every coding change
   const unanchored = useMemo(() => model.unanchored(visible), [model, visible, generation]);
-  const legend = useMemo(() => {
-    const counts = new Map<string, number>();
-    for (const coding of resolved) counts.set(coding.codeId, (counts.get(coding.codeId) ?? 0) + 1);
-    return [...counts.entries()].sort((a, b) => b[1] - a[1]);
-  }, [resolved]);
+  const legend = useMemo(() => codeLegend(codes, allResolved), [codes, allResolved]);
+  const toggleCodeFilter = (codeId: string) => {
+    const next = new Set(codeFilter);
+    if (next.has(codeId)) next.delete(codeId);
+    else next.add(codeId);
+    setCodeFilter(next);
+  };
+  const hasWritableLayer = model.layers.some((layer) => writableLayers.has(layer.id));
 
   return (
     <main className="coding-page">
@@ -387,20 +448,38 @@ function CodingWorkspace({ model, project, document, members }: { model: CodingM
               </label>
             )}
           </section>
-          <section className="sidebar-section">
-            <h2>Codes in view</h2>
+          <section className="sidebar-section" aria-labelledby="legend-title">
+            <h2 id="legend-title">Codes in view</h2>
             {legend.length === 0 ? (
               <p className="muted small">No codings in the visible layers yet.</p>
             ) : (
-              <ul className="legend">
-                {legend.map(([codeId, count]) => (
-                  <li key={codeId}>
-                    <span className="code-swatch" style={{ background: codeById.get(codeId)?.color ?? '#888' }} aria-hidden="true" />
-                    <span className="legend-name">{codeById.get(codeId)?.name ?? 'Unknown code'}</span>
-                    <span className="legend-count">{count}</span>
-                  </li>
-                ))}
-              </ul>
+              <>
+                <p className="muted small legend-hint" id="legend-hint">
+                  Pick codes to show only their codings; a code brings its sub-codes along.
+                </p>
+                <ul className="legend" aria-label="Filter codings by code" aria-describedby="legend-hint">
+                  {legend.map((entry) => {
+                    const pressed = codeFilter.has(entry.codeId);
+                    const included = !pressed && (filteredCodeIds?.has(entry.codeId) ?? false);
+                    return (
+                      <li key={entry.codeId}>
+                        <button
+                          type="button"
+                          className={`legend-button${pressed ? ' pressed' : ''}${included ? ' included' : ''}`}
+                          style={{ paddingLeft: `${0.4 + entry.depth * 0.9}rem` }}
+                          aria-pressed={pressed}
+                          aria-label={`${entry.name}: ${entry.total} coding${entry.total === 1 ? '' : 's'}${entry.depth === 0 && entry.total !== entry.own ? ' with its sub-codes' : ''}`}
+                          onClick={() => toggleCodeFilter(entry.codeId)}
+                        >
+                          <span className="code-swatch" style={{ background: entry.color }} aria-hidden="true" />
+                          <span className="legend-name">{entry.name}</span>
+                          <span className="legend-count">{entry.total}</span>
+                        </button>
+                      </li>
+                    );
+                  })}
+                </ul>
+              </>
             )}
           </section>
           {unanchored > 0 && (
@@ -427,6 +506,50 @@ function CodingWorkspace({ model, project, document, members }: { model: CodingM
         </aside>
 
         <section className="transcript-column" aria-label="Transcript">
+          <div className="transcript-toolbar">
+            {filteredCodeIds ? (
+              <p className="filter-status" data-testid="filter-status">
+                <span role="status">
+                  Showing {resolved.length} of {allResolved.length} codings —{' '}
+                </span>
+                <button type="button" className="link-button" onClick={() => setCodeFilter(new Set())}>
+                  clear filter
+                </button>
+              </p>
+            ) : (
+              <p className="muted small filter-status">
+                {allResolved.length} coding{allResolved.length === 1 ? '' : 's'} in the visible layers
+              </p>
+            )}
+            {hasWritableLayer && (
+              <fieldset className="history-buttons">
+                <legend className="visually-hidden">Undo and redo your coding actions</legend>
+                <span className="history-message muted small" role="status">
+                  {historyMessage}
+                </span>
+                <button
+                  type="button"
+                  className="button small"
+                  disabled={history.undoLabel === null}
+                  aria-label={history.undoLabel === null ? 'Undo: nothing to undo' : `Undo ${history.undoLabel}`}
+                  title="Undo your last coding action (Ctrl+Z)"
+                  onClick={() => stepHistory('undo')}
+                >
+                  <span aria-hidden="true">↶</span> Undo
+                </button>
+                <button
+                  type="button"
+                  className="button small"
+                  disabled={history.redoLabel === null}
+                  aria-label={history.redoLabel === null ? 'Redo: nothing to redo' : `Redo ${history.redoLabel}`}
+                  title="Redo (Ctrl+Shift+Z or Ctrl+Y)"
+                  onClick={() => stepHistory('redo')}
+                >
+                  Redo <span aria-hidden="true">↷</span>
+                </button>
+              </fieldset>
+            )}
+          </div>
           {!transcriptState.synced && !transcriptState.refused && (
             <p className="loading-line" aria-live="polite">
               Loading the transcript…
@@ -434,12 +557,7 @@ function CodingWorkspace({ model, project, document, members }: { model: CodingM
           )}
           <div className={`transcript-sheet${canEditText ? ' editing' : ''}${canCode ? ' can-code' : ''}`} data-testid="transcript" data-synced={transcriptState.synced ? 'true' : 'false'}>
             <EditorContent editor={editor} />
-            {editor && <MarginStripes editor={editor} index={model.index} codings={stripes} onOpen={(id, rect) => {
-              const coding = resolved.find((candidate) => candidate.id === id);
-              if (!coding) return;
-              setPicker(null);
-              setDetail({ codingId: id, layerId: coding.layer.id, position: { left: Math.min(rect.left, window.innerWidth - 404), top: Math.min(rect.bottom + 6, window.innerHeight - 360) } });
-            }} onHighlight={setHighlighted} />}
+            {editor && <MarginStripes editor={editor} index={model.index} codings={marginStripes} onOpen={openCoding} onHighlight={setHighlighted} />}
           </div>
         </section>
       </div>
@@ -464,9 +582,13 @@ function CodingWorkspace({ model, project, document, members }: { model: CodingM
           codes={codes}
           writable={writableLayers.has(detailCoding.layer.id) && !detailCoding.layer.document.state().readOnly}
           position={detail.position}
-          onSave={(patch) => model.updateCoding(detailCoding.layer.id, detailCoding.id, patch)}
+          onSave={(patch) => {
+            model.updateCoding(detailCoding.layer.id, detailCoding.id, patch);
+            setHistoryMessage(null);
+          }}
           onRemove={() => {
             model.removeCoding(detailCoding.layer.id, detailCoding.id);
+            setHistoryMessage(null);
             setDetail(null);
             editor?.view.dom.focus({ preventScroll: true });
           }}
@@ -479,6 +601,46 @@ function CodingWorkspace({ model, project, document, members }: { model: CodingM
       )}
     </main>
   );
+}
+
+interface LegendEntry {
+  codeId: string;
+  name: string;
+  color: string;
+  depth: number;
+  /** Codings of this very code. */
+  own: number;
+  /** Codings of this code and all its sub-codes: what filtering by it shows. */
+  total: number;
+}
+
+/** The codebook tree cut down to the codes that have codings in view (themselves or below them). */
+function codeLegend(codes: Code[], codings: ResolvedCoding[]): LegendEntry[] {
+  const own = new Map<string, number>();
+  for (const coding of codings) own.set(coding.codeId, (own.get(coding.codeId) ?? 0) + 1);
+  const tree = codeTree(codes);
+  const totals = new Map<string, number>();
+  // Depth-first order puts sub-codes after their parent, so a backwards pass sums bottom-up.
+  for (let position = tree.length - 1; position >= 0; position -= 1) {
+    const code = tree[position].code;
+    const total = (totals.get(code.id) ?? 0) + (own.get(code.id) ?? 0);
+    totals.set(code.id, total);
+    if (code.parentId !== null) totals.set(code.parentId, (totals.get(code.parentId) ?? 0) + total);
+  }
+  const entries: LegendEntry[] = tree
+    .filter((entry) => (totals.get(entry.code.id) ?? 0) > 0)
+    .map((entry) => ({
+      codeId: entry.code.id,
+      name: entry.code.name,
+      color: entry.code.color,
+      depth: entry.depth,
+      own: own.get(entry.code.id) ?? 0,
+      total: totals.get(entry.code.id) ?? 0,
+    }));
+  const known = new Set(codes.map((code) => code.id));
+  for (const [codeId, count] of own)
+    if (!known.has(codeId)) entries.push({ codeId, name: 'Unknown code', color: '#888888', depth: 0, own: count, total: count });
+  return entries;
 }
 
 interface PresentUser {

@@ -14,6 +14,7 @@ import * as Y from 'yjs';
 import { closeCodes, closeEventForReason } from '../../shared/collab/closeCodes';
 import { documentNames } from '../../shared/collab/documentNames';
 import { defaultLimits } from '../../server/config';
+import { authFrame, frame } from '../helpers/hocuspocusFrames';
 import { eventually } from '../helpers/poll';
 import { connectProvider, type TestProvider } from '../helpers/providers';
 import { projectWithMembers, sampleTranscript, startTestServer, type TestServer, type TestUser } from '../helpers/server';
@@ -74,21 +75,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await server.dispose();
 });
-
-function frame(documentName: string | Uint8Array, write: (encoder: encoding.Encoder) => void): Uint8Array {
-  const encoder = encoding.createEncoder();
-  if (typeof documentName === 'string') encoding.writeVarString(encoder, documentName);
-  else encoding.writeVarUint8Array(encoder, documentName);
-  write(encoder);
-  return encoding.toUint8Array(encoder);
-}
-
-const authFrame = (documentName: string, token: string) =>
-  frame(documentName, (encoder) => {
-    encoding.writeVarUint(encoder, MessageType.Auth);
-    encoding.writeVarUint(encoder, AuthMessageType.Token);
-    encoding.writeVarString(encoder, token);
-  });
 
 const updateFrame = (documentName: string, update: Uint8Array) =>
   frame(documentName, (encoder) => {

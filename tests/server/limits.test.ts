@@ -15,6 +15,7 @@ import { documentNames } from '../../shared/collab/documentNames';
 import { countCodings, putCoding, transcriptFragment } from '../../shared/collab/schema';
 import { TranscriptIndex } from '../../shared/collab/transcriptIndex';
 import { defaultLimits } from '../../server/config';
+import { authFrame, frame } from '../helpers/hocuspocusFrames';
 import { eventually } from '../helpers/poll';
 import { connectProvider, openOutcome, type TestProvider } from '../helpers/providers';
 import { projectWithMembers, sampleTranscript, startTestServer, type TestServer, type TestUser } from '../helpers/server';
@@ -65,20 +66,6 @@ function documentCloses(connection: TestProvider): (CloseEvent | null)[] {
   });
   return closes;
 }
-
-function frame(documentName: string, write: (encoder: encoding.Encoder) => void): Uint8Array {
-  const encoder = encoding.createEncoder();
-  encoding.writeVarString(encoder, documentName);
-  write(encoder);
-  return encoding.toUint8Array(encoder);
-}
-
-const authFrame = (documentName: string, token: string) =>
-  frame(documentName, (encoder) => {
-    encoding.writeVarUint(encoder, MessageType.Auth);
-    encoding.writeVarUint(encoder, AuthMessageType.Token);
-    encoding.writeVarString(encoder, token);
-  });
 
 const queryAwarenessFrame = (documentName: string, padding = 0) =>
   frame(documentName, (encoder) => {

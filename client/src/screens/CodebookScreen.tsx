@@ -13,6 +13,7 @@ import { type CollabDocument, openDocument } from '../collab/connection';
 import { type CodeMove, codePalette, codeTree, planCodeMove, type Placement } from '../codebook';
 import { useAsync } from '../hooks';
 import { LoadError, ProjectHeader } from './parts';
+import { Presence } from './Presence';
 
 export function CodebookScreen({ projectId }: { projectId: string }) {
   const project = useAsync(() => api.project(projectId), [projectId]);
@@ -157,7 +158,7 @@ function Codebook({ project, codebook }: { project: Project; codebook: CollabDoc
 
   return (
     <main className="page">
-      <ProjectHeader project={project} tab="codebook" />
+      <ProjectHeader project={project} tab="codebook" actions={<Presence awareness={codebook.provider.awareness} place="codebook" />} />
       {message && (
         <p className={message.tone === 'ok' ? 'banner banner-info' : 'banner banner-error'} role={message.tone === 'ok' ? 'status' : 'alert'}>
           {message.text}

@@ -65,6 +65,16 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosResult> {
     }
     const transcriptText = (await ownerApi.get(`/projects/${project.id}/documents/${documentId}`)).body.text as string;
     const acknowledged = new Map<string, string>(); // coding id → coder id
+    const lost = new Set<string>();
+    const missingAfterRestart = async () => {
+      const reader = new Api(server.url, owner.token);
+      const stored = new Set<string>();
+      for (const writer of writers) {
+        const codings = (await reader.get(`/projects/${project.id}/documents/${documentId}/codings?layer=${writer.id}`)).body as { id: string }[];
+        for (const coding of codings) stored.add(coding.id);
+      }
+      return [...acknowledged.keys()].filter((id) => !stored.has(id));
+    };
 
     for (let kill = 0; kill < kills; kill += 1) {
       let running = true;
@@ -114,17 +124,14 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosResult> {
       await Promise.all(loops);
       for (const provider of providers) provider.destroy();
       server = await startChildServer(dataDir, env);
-      log(`kill ${kill + 1}/${kills}: ${acknowledged.size} acknowledged so far`);
+      // Checked after every restart, so a long run that is interrupted still says what it found.
+      const missing = await missingAfterRestart();
+      for (const id of missing) lost.add(id);
+      log(`kill ${kill + 1}/${kills}: ${acknowledged.size} acknowledged so far, ${lost.size} lost`);
     }
 
     // Every acknowledged write must be there after the last restart, and fresh clients converge.
-    const reader = new Api(server.url, owner.token);
-    const stored = new Set<string>();
-    for (const writer of writers) {
-      const codings = (await reader.get(`/projects/${project.id}/documents/${documentId}/codings?layer=${writer.id}`)).body as { id: string }[];
-      for (const coding of codings) stored.add(coding.id);
-    }
-    const lostIds = [...acknowledged.keys()].filter((id) => !stored.has(id));
+    const lostIds = [...lost];
     let converged = true;
     for (const writer of writers) {
       const first = connectProvider(server.wsUrl, writer.layer, owner.token);

@@ -3,6 +3,18 @@ import { HocuspocusProvider, HocuspocusProviderWebsocket } from '@hocuspocus/pro
 import WebSocket from 'ws';
 import * as Y from 'yjs';
 
+/**
+ * The provider closes sockets that are still connecting when a server goes away (restarts, kills);
+ * ws then emits an 'error' nobody listens to, which would crash the test process. The provider
+ * reports connection problems through its own events, so the socket's error event is consumed.
+ */
+class ObservedWebSocket extends WebSocket {
+  constructor(...args: ConstructorParameters<typeof WebSocket>) {
+    super(...args);
+    this.on('error', () => {});
+  }
+}
+
 export interface TestProvider {
   provider: HocuspocusProvider;
   doc: Y.Doc;
@@ -13,7 +25,7 @@ export interface TestProvider {
 }
 
 export function connectProvider(wsUrl: string, name: string, token: string, doc = new Y.Doc()): TestProvider {
-  const socket = new HocuspocusProviderWebsocket({ url: wsUrl, WebSocketPolyfill: WebSocket as never });
+  const socket = new HocuspocusProviderWebsocket({ url: wsUrl, WebSocketPolyfill: ObservedWebSocket as never });
   let resolveSynced: () => void = () => {};
   let rejectSynced: (error: Error) => void = () => {};
   let resolveFailure: (reason: string) => void = () => {};

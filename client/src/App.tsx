@@ -2,6 +2,7 @@ import { type ReactNode, useEffect, useState } from 'react';
 import { api, type User } from './api';
 import { useConnectionSummary } from './hooks';
 import { Link, navigate, paths, type Route, useRoute } from './router';
+import { AgreementScreen } from './screens/AgreementScreen';
 import { CodebookScreen } from './screens/CodebookScreen';
 import { CodingScreen } from './screens/CodingScreen';
 import { ProjectHomeScreen } from './screens/ProjectHomeScreen';
@@ -53,6 +54,8 @@ function Screen({ route }: { route: Route }) {
       return <CodebookScreen key={route.projectId} projectId={route.projectId} />;
     case 'settings':
       return <SettingsScreen key={route.projectId} projectId={route.projectId} />;
+    case 'agreement':
+      return <AgreementScreen key={route.projectId} projectId={route.projectId} />;
     case 'coding':
       return <CodingScreen key={`${route.projectId}/${route.documentId}`} projectId={route.projectId} documentId={route.documentId} />;
     default:

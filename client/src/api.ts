@@ -2,6 +2,8 @@
  * The REST client. Every call relies on the httpOnly session cookie the server sets at sign-in
  * (`credentials: 'same-origin'`); the page never sees or stores a token.
  */
+import type { AgreementReport } from '../../shared/agreement/report';
+import type { UnitSpec } from '../../shared/agreement/segments/units';
 import type { ProjectRole } from '../../shared/authz';
 import type { Code, CodeFields } from '../../shared/collab/schema';
 
@@ -49,6 +51,30 @@ export interface ProgressRow {
   documentId: string;
   coderId: string;
   codings: number;
+}
+
+export type { AgreementReport, UnitSpec };
+
+/** What the agreement report is computed over; an omitted list means "all" on the server. */
+export interface AgreementQuery {
+  unit: UnitSpec;
+  documentIds?: string[];
+  coderIds?: string[];
+  groupBy?: string;
+  bootstrap?: { draws: number; seed: number };
+}
+
+function agreementSearch(query: AgreementQuery): string {
+  const search = new URLSearchParams({ unit: query.unit.kind });
+  if (query.unit.kind === 'window') search.set('size', String(query.unit.size));
+  if (query.documentIds) search.set('documents', query.documentIds.join(','));
+  if (query.coderIds) search.set('coders', query.coderIds.join(','));
+  if (query.groupBy) search.set('groupBy', query.groupBy);
+  if (query.bootstrap) {
+    search.set('bootstrap', String(query.bootstrap.draws));
+    search.set('seed', String(query.bootstrap.seed));
+  }
+  return search.toString();
 }
 
 export class ApiError extends Error {
@@ -106,6 +132,7 @@ export const api = {
   removeMember: (projectId: string, userId: string) =>
     request<void>('DELETE', `${project(projectId)}/members/${encodeURIComponent(userId)}`),
 
+  codes: (projectId: string) => request<Code[]>('GET', `${project(projectId)}/codes`),
   createCode: (projectId: string, fields: Partial<CodeFields> & { name: string }) =>
     request<Code>('POST', `${project(projectId)}/codes`, fields),
   updateCode: (projectId: string, codeId: string, patch: Partial<CodeFields>) =>
@@ -123,4 +150,6 @@ export const api = {
   codings: (projectId: string, documentId: string, layer: 'me' | 'consensus' | 'all') =>
     request<CodingSummary[]>('GET', `${project(projectId)}/documents/${encodeURIComponent(documentId)}/codings?layer=${layer}`),
   progress: (projectId: string) => request<ProgressRow[]>('GET', `${project(projectId)}/progress`),
+  agreement: (projectId: string, query: AgreementQuery) =>
+    request<AgreementReport>('GET', `${project(projectId)}/agreement?${agreementSearch(query)}`),
 };

@@ -11,6 +11,7 @@ export type Route =
   | { screen: 'project'; projectId: string }
   | { screen: 'codebook'; projectId: string }
   | { screen: 'settings'; projectId: string }
+  | { screen: 'agreement'; projectId: string }
   | { screen: 'coding'; projectId: string; documentId: string }
   | { screen: 'not-found' };
 
@@ -21,6 +22,7 @@ export const paths = {
   project: (projectId: string) => `/p/${projectId}`,
   codebook: (projectId: string) => `/p/${projectId}/codebook`,
   settings: (projectId: string) => `/p/${projectId}/settings`,
+  agreement: (projectId: string) => `/p/${projectId}/agreement`,
   coding: (projectId: string, documentId: string) => `/p/${projectId}/d/${documentId}`,
 };
 
@@ -34,6 +36,7 @@ export function parseRoute(pathname: string): Route {
     if (parts.length === 2) return { screen: 'project', projectId };
     if (parts.length === 3 && parts[2] === 'codebook') return { screen: 'codebook', projectId };
     if (parts.length === 3 && parts[2] === 'settings') return { screen: 'settings', projectId };
+    if (parts.length === 3 && parts[2] === 'agreement') return { screen: 'agreement', projectId };
     if (parts.length === 4 && parts[2] === 'd') return { screen: 'coding', projectId, documentId: parts[3] };
   }
   return { screen: 'not-found' };

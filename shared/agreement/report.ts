@@ -50,6 +50,8 @@ export const headlineStatistics = ['kripp_alpha_nominal', 'percent_agreement_pai
 export interface ScopedDiagnostic extends AgreementDiagnostic {
   /** Which part of the report the diagnostic is about, e.g. `code "Enabler"`, `document "Interview 3"`. */
   scope: string;
+  /** The same, for programs: the part's kind and id (code id, document id, "coderA|coderB", group value). */
+  about: { kind: 'overall' | 'code' | 'pair' | 'document' | 'group' | 'unitized'; id?: string };
 }
 
 export interface AgreementCell {
@@ -83,12 +85,33 @@ export interface AgreementReport {
   methodsText: string;
 }
 
-function cell(rows: CodedMatrix, coderNames: readonly string[], options: AgreementReportOptions, scope: string, diagnostics: ScopedDiagnostic[]): AgreementCell {
+type Scope = Pick<ScopedDiagnostic, 'scope' | 'about'>;
+
+function cell(rows: CodedMatrix, coderNames: readonly string[], options: AgreementReportOptions, scope: Scope, diagnostics: ScopedDiagnostic[]): AgreementCell {
   if (rows.length === 0) return { units: 0, statistics: {}, intervals: {} };
   const result = computeCodedAgreement(rows, { level: 'nominal', coderNames, bootstrap: options.bootstrap });
-  for (const item of result.diagnostics) diagnostics.push({ ...item, scope });
+  for (const item of result.diagnostics) diagnostics.push({ ...item, ...scope });
   return { units: rows.length, statistics: result.statistics, intervals: result.intervals };
 }
+
+/**
+ * Unique display labels: the name, or "Parent › Name" (then the id) when names repeat. The engines
+ * see labels, not ids, so their diagnostics read naturally and category order (and with it a seeded
+ * bootstrap) does not depend on randomly generated ids.
+ */
+function uniqueLabels(entries: readonly { id: string; name: string; qualified?: string }[]): Map<string, string> {
+  const count = (label: string, key: 'name' | 'qualified') => entries.filter((entry) => (entry[key] ?? entry.name) === label).length;
+  const labels = new Map<string, string>();
+  for (const entry of entries) {
+    if (count(entry.name, 'name') === 1) labels.set(entry.id, entry.name);
+    else if (entry.qualified && count(entry.qualified, 'qualified') === 1) labels.set(entry.id, entry.qualified);
+    else labels.set(entry.id, `${entry.name} (${entry.id})`);
+  }
+  return labels;
+}
+
+const applied = 'applied';
+const notApplied = 'not applied';
 
 function unitLabel(unit: UnitSpec): string {
   switch (unit.kind) {
@@ -109,20 +132,28 @@ const format = (value: number | null | undefined) => (value === null || value ==
 
 export function agreementReport(documents: readonly ReportDocument[], options: AgreementReportOptions): AgreementReport {
   const diagnostics: ScopedDiagnostic[] = [];
-  const coders = [...options.coders];
-  const nameOf = (coder: string) => options.coderNames?.[coder] ?? coder;
-  const coderNames = coders.map(nameOf);
-  const codeName = new Map(options.codes.map((code) => [code.id, code.name]));
+  const coderIds = [...options.coders];
+  const coderLabel = uniqueLabels(coderIds.map((id) => ({ id, name: options.coderNames?.[id] ?? id })));
+  const coders = coderIds.map((id) => coderLabel.get(id) as string);
+  const codeById = new Map(options.codes.map((code) => [code.id, code]));
+  const codeLabel = uniqueLabels(
+    options.codes.map((code) => {
+      const parent = code.parentId ? codeById.get(code.parentId) : undefined;
+      return { id: code.id, name: code.name, qualified: parent ? `${parent.name} › ${code.name}` : undefined };
+    }),
+  );
 
-  // Units per document, and the codings restricted to the chosen coders and known codes.
+  // Units per document, and the codings of the chosen coders and known codes, in label space.
   const perDocument = documents.map((document) => {
     const units = splitUnits({ text: document.text, turns: document.turns }, options.unit);
-    const codings = document.codings.filter((coding) => coders.includes(coding.coder) && codeName.has(coding.codeId));
+    const codings = document.codings
+      .filter((coding) => coderLabel.has(coding.coder) && codeLabel.has(coding.codeId))
+      .map((coding) => ({ ...coding, coder: coderLabel.get(coding.coder) as string, codeId: codeLabel.get(coding.codeId) as string }));
     return { document, units, codings, labels: multiLabelRows(units, codings, coders).rows };
   });
 
   const overallRows = perDocument.flatMap((entry) => entry.labels);
-  const overallCell = cell(overallRows, coderNames, options, 'all codes', diagnostics);
+  const overallCell = cell(overallRows, coders, options, { scope: 'all codes', about: { kind: 'overall' } }, diagnostics);
 
   // Documents end to end, so unitized and character-level statistics see one continuum.
   let offset = 0;
@@ -139,39 +170,39 @@ export function agreementReport(documents: readonly ReportDocument[], options: A
       data: continuumCodings.map((coding) => ({ coder: coding.coder, start: coding.start, end: coding.end, code: coding.codeId })),
     });
     unitized = result.statistics;
-    for (const item of result.diagnostics) diagnostics.push({ ...item, scope: 'unitized, all documents' });
+    for (const item of result.diagnostics) diagnostics.push({ ...item, scope: 'unitized, all documents', about: { kind: 'unitized' } });
   }
   const characterByCode =
     continuumLength > 0 && coders.length >= 2 ? new Map(characterAgreement(continuumLength, continuumCodings, coders).byCode.map((entry) => [entry.codeId, entry])) : new Map();
   const unitizedKAlpha = (unitized.k_u_alpha ?? {}) as Record<string, number | null>;
 
   const byCode: CodeAgreement[] = options.codes
-    .filter((code) => perDocument.some((entry) => entry.codings.some((coding) => coding.codeId === code.id)))
-    .map((code) => {
-      const rows: number[][] = [];
+    .map((code) => ({ code, label: codeLabel.get(code.id) as string }))
+    .filter(({ label }) => perDocument.some((entry) => entry.codings.some((coding) => coding.codeId === label)))
+    .map(({ code, label }) => {
+      // Present/absent as labels, so diagnostics speak of "applied", not of categories 1 and 0.
+      const rows: string[][] = [];
       for (const entry of perDocument) {
-        const matrix = presenceMatrices(entry.units, entry.codings.filter((coding) => coding.codeId === code.id), coders)[0];
-        if (!matrix) {
-          for (let unit = 0; unit < entry.units.length; unit += 1) rows.push(coders.map(() => 0));
-          continue;
-        }
-        for (let unit = 0; unit < matrix.unitCount; unit += 1)
-          rows.push(Array.from(matrix.values.subarray(unit * coders.length, (unit + 1) * coders.length)));
+        const [matrix] = presenceMatrices(entry.units, entry.codings.filter((coding) => coding.codeId === label), coders);
+        for (let unit = 0; unit < entry.units.length; unit += 1)
+          rows.push(coders.map((_, column) => (matrix?.values[unit * coders.length + column] ? applied : notApplied)));
       }
-      const usesByCoder = Object.fromEntries(coders.map((coder) => [coder, 0]));
-      for (const entry of perDocument) for (const coding of entry.codings) if (coding.codeId === code.id) usesByCoder[coding.coder] += 1;
-      const character = characterByCode.get(code.id);
+      const usesByCoder = Object.fromEntries(coderIds.map((coder) => [coder, 0]));
+      for (const entry of perDocument)
+        for (const coding of entry.codings)
+          if (coding.codeId === label) usesByCoder[coderIds[coders.indexOf(coding.coder)]] += 1;
+      const character = characterByCode.get(label);
       return {
         codeId: code.id,
-        name: code.name,
-        ...cell(rows, coderNames, options, `code "${code.name}"`, diagnostics),
+        name: label,
+        ...cell(rows, coders, options, { scope: `code "${label}"`, about: { kind: 'code', id: code.id } }, diagnostics),
         usesByCoder,
         characterLevel: {
           percentAgreement: character?.meanPercentAgreement ?? null,
           cohenKappa: character?.meanCohenKappa ?? null,
           codedOnlyAgreement: character?.meanCodedOnlyPercentAgreement ?? null,
         },
-        unitizedKAlpha: unitizedKAlpha[code.id] ?? null,
+        unitizedKAlpha: unitizedKAlpha[label] ?? null,
       };
     });
 
@@ -179,14 +210,14 @@ export function agreementReport(documents: readonly ReportDocument[], options: A
   for (let a = 0; a < coders.length; a += 1)
     for (let b = a + 1; b < coders.length; b += 1) {
       const rows = overallRows.map((row) => [row[a], row[b]]);
-      const pair = [coders[a], coders[b]] as [string, string];
-      byCoderPair.push({ coders: pair, ...cell(rows, [nameOf(pair[0]), nameOf(pair[1])], options, `${nameOf(pair[0])} and ${nameOf(pair[1])}`, diagnostics) });
+      const scope = { scope: `${coders[a]} and ${coders[b]}`, about: { kind: 'pair' as const, id: `${coderIds[a]}|${coderIds[b]}` } };
+      byCoderPair.push({ coders: [coderIds[a], coderIds[b]], ...cell(rows, [coders[a], coders[b]], options, scope, diagnostics) });
     }
 
   const byDocument = perDocument.map((entry) => ({
     documentId: entry.document.id,
     title: entry.document.title,
-    ...cell(entry.labels, coderNames, options, `document "${entry.document.title}"`, diagnostics),
+    ...cell(entry.labels, coders, options, { scope: `document "${entry.document.title}"`, about: { kind: 'document', id: entry.document.id } }, diagnostics),
   }));
 
   const attribute = options.groupBy ?? 'role';
@@ -202,14 +233,14 @@ export function agreementReport(documents: readonly ReportDocument[], options: A
       attribute,
       value,
       documents: entries.length,
-      ...cell(entries.flatMap((entry) => entry.labels), coderNames, options, `${attribute} = ${value}`, diagnostics),
+      ...cell(entries.flatMap((entry) => entry.labels), coders, options, { scope: `${attribute} = ${value}`, about: { kind: 'group', id: value } }, diagnostics),
     }));
 
   const alpha = overallCell.statistics.kripp_alpha_nominal;
   const interval = overallCell.intervals.kripp_alpha_nominal;
   const methodsText =
     `Intercoder agreement was assessed on ${documents.length} transcript${documents.length === 1 ? '' : 's'} coded independently by ` +
-    `${coders.length} coders (${coderNames.join(', ')}) with a codebook of ${byCode.length} applied code${byCode.length === 1 ? '' : 's'}. ` +
+    `${coders.length} coders (${coders.join(', ')}) with a codebook of ${byCode.length} applied code${byCode.length === 1 ? '' : 's'}. ` +
     `For coded-unit statistics the transcripts were divided into ${overallRows.length} ${unitLabel(options.unit)}; a coder was taken to have applied ` +
     `a code to a unit when any of their codings of that code overlapped it. Across all codes (each unit's set of codes treated as one nominal value), ` +
     `Krippendorff's alpha was ${format(alpha)}` +
@@ -224,7 +255,7 @@ export function agreementReport(documents: readonly ReportDocument[], options: A
 
   return {
     unit: options.unit,
-    coders: coders.map((id) => ({ id, name: nameOf(id) })),
+    coders: coderIds.map((id) => ({ id, name: coderLabel.get(id) as string })),
     documents: documents.map((document) => ({ id: document.id, title: document.title })),
     overall: { ...overallCell, unitized },
     byCode,

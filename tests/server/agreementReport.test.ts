@@ -60,6 +60,19 @@ describe('GET /api/projects/:projectId/agreement', () => {
     expect(report.methodsText).toContain('4 speaker turns');
   });
 
+  it('diagnostics name codes and coders, never ids, and say which part of the report they are about', async () => {
+    const report = (await owner.api.get(`/projects/${projectId}/agreement?unit=turn`)).body;
+    const uuid = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/;
+    expect(report.diagnostics.length).toBeGreaterThan(0);
+    for (const item of report.diagnostics) {
+      expect(item.message).not.toMatch(uuid);
+      expect(item.about.kind).toMatch(/^(overall|code|pair|document|group|unitized)$/);
+    }
+    const aboutEnabler = report.diagnostics.filter((item: { about: { kind: string; id?: string } }) => item.about.kind === 'code');
+    expect(aboutEnabler.every((item: { about: { id: string } }) => item.about.id === codeId)).toBe(true);
+    expect(report.diagnostics.some((item: { message: string }) => /"1"|"0"/.test(item.message))).toBe(false);
+  });
+
   it('a whole-document unit sees full agreement (both coded the code somewhere)', async () => {
     const report = (await owner.api.get(`/projects/${projectId}/agreement?unit=document`)).body;
     expect(report.byCode[0].statistics.percent_agreement_pairwise).toBe(1);

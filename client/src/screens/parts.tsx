@@ -28,13 +28,14 @@ export function Avatar({ userId, name, size = 'normal' }: { userId: string; name
   );
 }
 
-export type ProjectTab = 'transcripts' | 'codebook' | 'settings';
+export type ProjectTab = 'transcripts' | 'codebook' | 'agreement' | 'settings';
 
-/** The project's title row and its three sections. */
+/** The project's title row and its sections. */
 export function ProjectHeader({ project, tab, actions }: { project: Project; tab: ProjectTab; actions?: ReactNode }) {
   const tabs: { id: ProjectTab; label: string; href: string }[] = [
     { id: 'transcripts', label: 'Transcripts', href: paths.project(project.id) },
     { id: 'codebook', label: 'Codebook', href: paths.codebook(project.id) },
+    { id: 'agreement', label: 'Agreement', href: paths.agreement(project.id) },
     { id: 'settings', label: 'Members & settings', href: paths.settings(project.id) },
   ];
   return (

@@ -1,0 +1,301 @@
+/**
+ * The Agreement tab: choose what to compare (unit, transcripts, coders, grouping, intervals),
+ * compute the server's agreement report, and read it. Coders of a blind project are told why they
+ * cannot see it rather than finding the tab empty.
+ */
+import { type FormEvent, useMemo, useState } from 'react';
+import { decide } from '../../../shared/authz';
+import type { Code } from '../../../shared/collab/schema';
+import { AgreementReportView } from '../agreement/AgreementReportView';
+import { unitOptions } from '../agreement/reading';
+import { type AgreementQuery, type AgreementReport, api, type DocumentSummary, type Member, type Project, type ProgressRow, type UnitSpec } from '../api';
+import { useAsync } from '../hooks';
+import { LoadError, ProjectHeader } from './parts';
+
+const bootstrapDraws = 1000;
+const defaultWindowSize = 500;
+const defaultSeed = 1;
+
+export function AgreementScreen({ projectId }: { projectId: string }) {
+  const data = useAsync(async () => {
+    const [project, documents, members, progress, codes] = await Promise.all([
+      api.project(projectId),
+      api.documents(projectId),
+      api.members(projectId),
+      api.progress(projectId).catch(() => [] as ProgressRow[]),
+      api.codes(projectId),
+    ]);
+    return { project, documents, members: members.members, progress, codes };
+  }, [projectId]);
+
+  if (data.error) return <LoadError message={data.error.message} />;
+  if (!data.data) return <main className="page muted">Loading agreement…</main>;
+  const { project, documents, members, progress, codes } = data.data;
+  const mayCompare = decide({ role: project.role, resource: 'other-layer', operation: 'read', blind: project.blind }).allowed;
+
+  return (
+    <main className="page agreement-page">
+      <ProjectHeader project={project} tab="agreement" />
+      {!mayCompare ? (
+        <BlindNotice projectId={projectId} />
+      ) : documents.length === 0 ? (
+        <div className="empty-state">
+          <h2>No transcripts yet</h2>
+          <p>Agreement compares how coders coded the same transcripts; import a transcript and code it first.</p>
+        </div>
+      ) : (
+        <AgreementWorkbench project={project} documents={documents} members={members} progress={progress} codes={codes} />
+      )}
+    </main>
+  );
+}
+
+/**
+ * Blind mode keeps other coders' codings from a coder, and agreement is made of exactly those, so
+ * the server refuses it; its answer is shown as it is, under an explanation of what happens next.
+ */
+function BlindNotice({ projectId }: { projectId: string }) {
+  const answer = useAsync(() => api.agreement(projectId, { unit: { kind: 'turn' } }), [projectId]);
+  return (
+    <section className="card agreement-blind" aria-labelledby="agreement-blind-title" data-testid="agreement-blind">
+      <h2 id="agreement-blind-title">Agreement is hidden while blind coding is on</h2>
+      <p>
+        Agreement compares your codings with the other coders’ codings, which blind mode keeps from you so that everyone codes independently.
+        Owners and adjudicators can compute agreement now; you will see it here once the project owner turns blind mode off.
+      </p>
+      {answer.error && (
+        <p className="agreement-server-answer">
+          <span className="muted">The server says: </span>
+          <q>{answer.error.message}</q>
+        </p>
+      )}
+    </section>
+  );
+}
+
+interface Settings {
+  unit: UnitSpec['kind'];
+  windowSize: string;
+  documentIds: string[];
+  coderIds: string[];
+  groupBy: string;
+  intervals: boolean;
+  seed: string;
+}
+
+function AgreementWorkbench({
+  project,
+  documents,
+  members,
+  progress,
+  codes,
+}: {
+  project: Project;
+  documents: DocumentSummary[];
+  members: Member[];
+  progress: ProgressRow[];
+  codes: Code[];
+}) {
+  // Coders are members with codings; the consensus layer is the outcome of reconciling, not a coder.
+  const codersWithCodings = useMemo(() => {
+    const coded = new Set(progress.filter((row) => row.coderId !== 'consensus' && row.codings > 0).map((row) => row.coderId));
+    return members.filter((member) => coded.has(member.userId));
+  }, [members, progress]);
+  const attributes = useMemo(() => {
+    const keys = new Set(documents.flatMap((document) => Object.keys(document.attributes)));
+    return [...keys].sort((a, b) => (a === 'role' ? -1 : b === 'role' ? 1 : a.localeCompare(b)));
+  }, [documents]);
+
+  const [settings, setSettings] = useState<Settings>(() => ({
+    unit: 'turn',
+    windowSize: String(defaultWindowSize),
+    documentIds: documents.map((document) => document.id),
+    coderIds: codersWithCodings.map((coder) => coder.userId),
+    groupBy: attributes[0] ?? '',
+    intervals: false,
+    seed: String(defaultSeed),
+  }));
+  const [result, setResult] = useState<{ report: AgreementReport; settings: Settings } | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  const update = (patch: Partial<Settings>) => setSettings((current) => ({ ...current, ...patch }));
+
+  const windowSize = Number(settings.windowSize);
+  const seed = Number(settings.seed);
+  const problems = [
+    settings.documentIds.length === 0 && 'Choose at least one transcript.',
+    codersWithCodings.length > 0 && settings.coderIds.length < 2 && 'Choose at least two coders.',
+    settings.unit === 'window' && !(Number.isInteger(windowSize) && windowSize >= 10) && 'The window needs a whole number of at least 10 characters.',
+    settings.intervals && !(Number.isInteger(seed) && seed >= 0 && seed < 2 ** 31) && 'The seed must be a whole number from 0 to 2147483647.',
+  ].filter((problem): problem is string => typeof problem === 'string');
+
+  const compute = async (event: FormEvent) => {
+    event.preventDefault();
+    if (problems.length > 0) return;
+    const query: AgreementQuery = {
+      unit: settings.unit === 'window' ? { kind: 'window', size: windowSize } : { kind: settings.unit },
+      // Lists are sent only when narrowed, so "all" keeps the server's own defaults (every coder with codings in the chosen transcripts).
+      documentIds: settings.documentIds.length === documents.length ? undefined : settings.documentIds,
+      coderIds: settings.coderIds.length === codersWithCodings.length ? undefined : settings.coderIds,
+      groupBy: settings.groupBy || undefined,
+      bootstrap: settings.intervals ? { draws: bootstrapDraws, seed } : undefined,
+    };
+    setBusy(true);
+    setError(null);
+    try {
+      setResult({ report: await api.agreement(project.id, query), settings });
+    } catch (caught) {
+      setError(caught instanceof Error ? caught.message : String(caught));
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  const stale = result !== null && JSON.stringify(result.settings) !== JSON.stringify(settings);
+  const toggle = (list: string[], id: string, on: boolean) => (on ? [...list, id] : list.filter((item) => item !== id));
+
+  return (
+    <>
+      <form className="card agreement-controls" onSubmit={compute} aria-labelledby="agreement-controls-title">
+        <h2 id="agreement-controls-title">Compare coders</h2>
+        <div className="agreement-control-grid">
+          <div className="agreement-control">
+            <label className="field">
+              <span>Unit of analysis</span>
+              <select value={settings.unit} onChange={(e) => update({ unit: e.target.value as UnitSpec['kind'] })}>
+                {unitOptions.map((option) => (
+                  <option key={option.kind} value={option.kind}>
+                    {option.label}
+                  </option>
+                ))}
+              </select>
+            </label>
+            {settings.unit === 'window' && (
+              <label className="field">
+                <span>Window size (characters)</span>
+                <input type="number" min={10} step={10} value={settings.windowSize} onChange={(e) => update({ windowSize: e.target.value })} />
+              </label>
+            )}
+            <p className="hint">A coder applied a code to a unit when one of their codings overlaps it.</p>
+          </div>
+
+          <fieldset className="agreement-control agreement-choices">
+            <legend>Transcripts</legend>
+            <label className="check">
+              <input
+                type="checkbox"
+                checked={settings.documentIds.length === documents.length}
+                onChange={(e) => update({ documentIds: e.target.checked ? documents.map((d) => d.id) : [] })}
+              />
+              <span>All transcripts ({documents.length})</span>
+            </label>
+            <ul className="agreement-choice-list">
+              {documents.map((document) => (
+                <li key={document.id}>
+                  <label className="check">
+                    <input
+                      type="checkbox"
+                      checked={settings.documentIds.includes(document.id)}
+                      onChange={(e) => update({ documentIds: toggle(settings.documentIds, document.id, e.target.checked) })}
+                    />
+                    <span className="agreement-choice-label">{document.title}</span>
+                  </label>
+                </li>
+              ))}
+            </ul>
+          </fieldset>
+
+          <fieldset className="agreement-control agreement-choices">
+            <legend>Coders</legend>
+            {codersWithCodings.length === 0 ? (
+              <p className="hint">Nobody has coded yet.</p>
+            ) : (
+              <ul className="agreement-choice-list">
+                {codersWithCodings.map((coder) => (
+                  <li key={coder.userId}>
+                    <label className="check">
+                      <input
+                        type="checkbox"
+                        checked={settings.coderIds.includes(coder.userId)}
+                        onChange={(e) => update({ coderIds: toggle(settings.coderIds, coder.userId, e.target.checked) })}
+                      />
+                      <span className="agreement-choice-label">{coder.name || coder.email}</span>
+                    </label>
+                  </li>
+                ))}
+              </ul>
+            )}
+            <p className="hint">Everyone with codings is included unless you untick them.</p>
+          </fieldset>
+
+          <div className="agreement-control">
+            <label className="field">
+              <span>Group transcripts by</span>
+              <select value={settings.groupBy} onChange={(e) => update({ groupBy: e.target.value })} disabled={attributes.length === 0}>
+                {attributes.length === 0 && <option value="">No participant attributes</option>}
+                {attributes.map((attribute) => (
+                  <option key={attribute} value={attribute}>
+                    {attribute === 'role' ? 'Participant role' : attribute}
+                  </option>
+                ))}
+              </select>
+            </label>
+            <label className="field">
+              <span>Confidence intervals</span>
+              <select value={settings.intervals ? 'bootstrap' : 'off'} onChange={(e) => update({ intervals: e.target.value === 'bootstrap' })}>
+                <option value="off">Off</option>
+                <option value="bootstrap">95% bootstrap, {bootstrapDraws.toLocaleString('en')} draws</option>
+              </select>
+            </label>
+            {settings.intervals && (
+              <label className="field">
+                <span>Random seed</span>
+                <input type="number" min={0} step={1} value={settings.seed} onChange={(e) => update({ seed: e.target.value })} />
+                <small className="hint">The same seed gives the same intervals, so a reviewer can reproduce them.</small>
+              </label>
+            )}
+          </div>
+        </div>
+
+        <div className="agreement-compute">
+          <button type="submit" className="button primary" disabled={busy || problems.length > 0} aria-describedby="agreement-compute-status">
+            {busy ? 'Computing…' : result ? 'Compute again' : 'Compute agreement'}
+          </button>
+          <div id="agreement-compute-status" className="agreement-compute-status" role="status">
+            {busy ? (
+              <>
+                <progress className="agreement-progress" aria-label="Computing agreement" />
+                <span>
+                  Computing agreement{settings.intervals ? ` with ${bootstrapDraws.toLocaleString('en')} bootstrap draws` : ''}…
+                </span>
+              </>
+            ) : problems.length > 0 ? (
+              <span className="form-error">{problems.join(' ')}</span>
+            ) : stale ? (
+              <span className="agreement-stale">
+                <span aria-hidden="true">↻ </span>The settings have changed since this report was computed.
+              </span>
+            ) : null}
+          </div>
+        </div>
+        {error && (
+          <p className="banner banner-error agreement-error" role="alert">
+            {error}
+          </p>
+        )}
+      </form>
+
+      {result ? (
+        <div aria-busy={busy} className={busy ? 'agreement-results-busy' : undefined}>
+          <AgreementReportView report={result.report} codes={codes} projectName={project.name} />
+        </div>
+      ) : (
+        !busy && (
+          <div className="empty-state small agreement-empty">
+            <p>Choose what to compare and press <strong>Compute agreement</strong>. The report gives Krippendorff’s α with a verdict per code, the coder pairs, transcripts and groups, notes on what may mislead, and a methods paragraph.</p>
+          </div>
+        )
+      )}
+    </>
+  );
+}

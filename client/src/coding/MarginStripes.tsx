@@ -72,6 +72,16 @@ function layoutStripes(editor: Editor, container: HTMLElement, index: Transcript
   });
 }
 
+function sameLayout(a: StripeLayout[], b: StripeLayout[]): boolean {
+  return (
+    a.length === b.length &&
+    a.every((item, position) => {
+      const other = b[position];
+      return item.coding === other.coding && item.top === other.top && item.height === other.height && item.lane === other.lane && item.labelTop === other.labelTop;
+    })
+  );
+}
+
 /** Memoised: the coding view re-renders on every change, the margin only when its codings change. */
 export const MarginStripes = memo(function MarginStripes({
   editor,
@@ -93,7 +103,11 @@ export const MarginStripes = memo(function MarginStripes({
 
   const relayout = useCallback(() => {
     const container = containerRef.current;
-    if (container && !editor.isDestroyed) setLayout(layoutStripes(editor, container, index, codings, extents.current));
+    if (!container || editor.isDestroyed) return;
+    const next = layoutStripes(editor, container, index, codings, extents.current);
+    // Most relayouts (after a decoration-only transaction) place everything where it was:
+    // keeping the old layout spares React from re-rendering thousands of labels.
+    setLayout((current) => (sameLayout(current, next) ? current : next));
   }, [editor, index, codings]);
 
   useLayoutEffect(relayout, [relayout]);

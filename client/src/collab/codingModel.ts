@@ -44,6 +44,11 @@ export interface ResolvedCoding {
   end: number;
 }
 
+export interface Resolution {
+  resolved: ResolvedCoding[];
+  unanchored: number;
+}
+
 export interface LayerSpec {
   id: string;
   kind: LayerKind;
@@ -53,6 +58,9 @@ export interface LayerSpec {
 }
 
 export const consensusLayerId = 'consensus';
+
+/** How long the first drawing of codings waits for documents that have not answered yet. */
+const initialSyncWaitMs = 3_000;
 
 export class CodingModel {
   readonly transcript: CollabDocument;
@@ -65,6 +73,7 @@ export class CodingModel {
   private readonly cleanups: (() => void)[] = [];
   private codesCache: Code[] = [];
   private generationCounter = 0;
+  private initialSyncDone = false;
 
   constructor(
     readonly projectId: string,
@@ -97,11 +106,35 @@ export class CodingModel {
         this.changed();
       }),
     );
+    const documents = [this.transcript, this.codebook, ...this.layers.map((layer) => layer.document)];
+    // Layer and transcript states show in the view; the codebook's counts only towards the first drawing.
+    const onDocumentState = (shownInView: boolean) => () => {
+      const settles = !this.initialSyncDone && documents.every((document) => document.state().synced || document.state().refused !== null);
+      if (settles) this.initialSyncDone = true;
+      if (settles || shownInView) this.changed();
+    };
     for (const layer of this.layers) {
       this.cleanups.push(observeCodings(layer.document.doc, () => this.changed()));
-      this.cleanups.push(layer.document.subscribe(() => this.changed()));
+      this.cleanups.push(layer.document.subscribe(onDocumentState(true)));
     }
-    this.cleanups.push(this.transcript.subscribe(() => this.changed()));
+    this.cleanups.push(this.transcript.subscribe(onDocumentState(true)));
+    this.cleanups.push(this.codebook.subscribe(onDocumentState(false)));
+    // A document that never answers (a stalled server, say) must not keep every coding hidden.
+    const waitLimit = setTimeout(() => {
+      if (this.initialSyncDone) return;
+      this.initialSyncDone = true;
+      this.changed();
+    }, initialSyncWaitMs);
+    this.cleanups.push(() => clearTimeout(waitLimit));
+  }
+
+  /**
+   * True once the transcript, the codebook and every layer have had their first answer from the
+   * server (or the wait limit passed). Layers arrive one by one: redrawing every coding as each
+   * one lands kept the page busy for longer than the layers took to arrive, and delayed them.
+   */
+  get initialSyncSettled(): boolean {
+    return this.initialSyncDone;
   }
 
   /** Changes whenever codings, codes or connection states change (cheap identity for React). */
@@ -127,14 +160,20 @@ export class CodingModel {
     return this.layers.find((layer) => layer.id === id);
   }
 
-  /** Codings of the given layers whose words are present in this replica. */
-  resolve(visibleLayerIds: ReadonlySet<string>): ResolvedCoding[] {
+  /**
+   * Codings of the given layers whose words are present in this replica, and how many cannot be
+   * shown on their words: deleted words, a lost turn or a coding the repair pass marked orphaned
+   * (codings waiting for transcript updates excluded). One pass: resolving anchors is what costs.
+   */
+  resolve(visibleLayerIds: ReadonlySet<string>): Resolution {
     this.index.rebuild();
     const resolved: ResolvedCoding[] = [];
+    let unanchored = 0;
     for (const layer of this.layers) {
       if (!visibleLayerIds.has(layer.id)) continue;
       for (const coding of readCodings(layer.document.doc)) {
         const anchor = this.index.resolveAnchors(coding.start, coding.end);
+        if (coding.orphaned || anchor.status === 'collapsed' || anchor.status === 'lost') unanchored += 1;
         if (anchor.status !== 'ok' || anchor.start === undefined || anchor.end === undefined) continue;
         resolved.push({
           id: coding.id,
@@ -148,23 +187,7 @@ export class CodingModel {
         });
       }
     }
-    return resolved.sort((a, b) => a.start - b.start || b.end - a.end);
-  }
-
-  /**
-   * Codings of the given layers that cannot be shown on their words: deleted words, a lost turn
-   * or a coding the repair pass marked orphaned (codings waiting for transcript updates excluded).
-   */
-  unanchored(visibleLayerIds: ReadonlySet<string>): number {
-    let count = 0;
-    for (const layer of this.layers) {
-      if (!visibleLayerIds.has(layer.id)) continue;
-      for (const coding of readCodings(layer.document.doc)) {
-        const status = this.index.resolveAnchors(coding.start, coding.end).status;
-        if (coding.orphaned || status === 'collapsed' || status === 'lost') count += 1;
-      }
-    }
-    return count;
+    return { resolved: resolved.sort((a, b) => a.start - b.start || b.end - a.end), unanchored };
   }
 
   /** Codings per code id in one layer (for "most used" in the picker). */

@@ -6,7 +6,7 @@
  *
  * Overlapping codings are pre-split into segments, one decoration per segment, because
  * ProseMirror merges overlapping inline decorations into one span and keeps only the last
- * non-class attribute. Each segment carries one class per coding and a computed style that
+ * non-class attribute. Each segment carries one class per coding and one for its look, which
  * stacks one underline per coding under a tint of the first code's colour.
  */
 import { Extension } from '@tiptap/core';
@@ -34,6 +34,8 @@ export const codingDecorationsKey = new PluginKey<DecorationSet>('cocodeCodingDe
 const rebuildMeta = 'rebuild';
 /** Underlines beyond this many would push into the next line; the margin still lists them all. */
 const maxUnderlines = 4;
+/** Stands in for a code colour that is not a valid CSS colour. */
+const fallbackColour = '#888888';
 
 /** Asks the plugin to re-resolve every coding (after codings, codes or visible layers changed). */
 export function rebuildCodingDecorations(view: EditorView) {
@@ -44,19 +46,52 @@ export function codingClass(codingId: string): string {
   return `coding-${codingId}`;
 }
 
-function segmentStyle(codings: DecoratedCoding[]): string {
-  const lines = codings.slice(0, maxUnderlines);
-  const images = lines.map((c) => `linear-gradient(${c.color}, ${c.color})`).join(', ');
-  const positions = lines.map((_, i) => `0 calc(100% - ${i * 3}px)`).join(', ');
-  const sizes = lines.map(() => '100% 2px').join(', ');
-  return [
-    `background-color: color-mix(in srgb, ${codings[0].color} 16%, transparent)`,
-    `background-image: ${images}`,
-    `background-position: ${positions}`,
-    `background-size: ${sizes}`,
-    'background-repeat: no-repeat',
-    `padding-bottom: ${(lines.length - 1) * 3}px`,
-  ].join('; ');
+/**
+ * Segment looks as classes of a style sheet of the editor's own: one rule per underline count
+ * draws the tint and the stacked underlines from custom properties, and one rule per colour and
+ * underline slot sets a property. An inline style per segment (thousands of them) made the
+ * browser parse the same declarations for every span; this sheet stays at a few dozen rules.
+ */
+class SegmentLooks {
+  readonly sheet = new CSSStyleSheet();
+  private readonly colourIndex = new Map<string, number>();
+  private readonly slotRules = new Set<string>();
+
+  constructor() {
+    for (let count = 1; count <= maxUnderlines; count += 1) {
+      const slots = Array.from({ length: count }, (_, slot) => `var(--coding-underline-${slot})`);
+      const declarations = [
+        `background-color: color-mix(in srgb, ${slots[0]} 16%, transparent)`,
+        `background-image: ${slots.map((colour) => `linear-gradient(${colour}, ${colour})`).join(', ')}`,
+        `background-position: ${slots.map((_, slot) => `0 calc(100% - ${slot * 3}px)`).join(', ')}`,
+        `background-size: ${slots.map(() => '100% 2px').join(', ')}`,
+        'background-repeat: no-repeat',
+        `padding-bottom: ${(count - 1) * 3}px`,
+      ];
+      this.sheet.insertRule(`.segment-underlines-${count} { ${declarations.join('; ')} }`, this.sheet.cssRules.length);
+    }
+  }
+
+  classesFor(codings: DecoratedCoding[]): string[] {
+    const lines = codings.slice(0, maxUnderlines);
+    return [`segment-underlines-${lines.length}`, ...lines.map((coding, slot) => this.slotClass(slot, coding.color))];
+  }
+
+  private slotClass(slot: number, colour: string): string {
+    let index = this.colourIndex.get(colour);
+    if (index === undefined) {
+      index = this.colourIndex.size;
+      this.colourIndex.set(colour, index);
+    }
+    const name = `segment-underline-${slot}-${index}`;
+    if (!this.slotRules.has(name)) {
+      this.slotRules.add(name);
+      // Colours come from the shared codebook: only a valid colour may go into a style rule.
+      const safe = CSS.supports('color', colour) ? colour : fallbackColour;
+      this.sheet.insertRule(`.${name} { --coding-underline-${slot}: ${safe} }`, this.sheet.cssRules.length);
+    }
+    return name;
+  }
 }
 
 /**
@@ -64,7 +99,14 @@ function segmentStyle(codings: DecoratedCoding[]): string {
  * coding boundaries and at turn boundaries, so every decoration lies within one turn and a change
  * can be redrawn turn by turn.
  */
-function segmentDecorations(codings: DecoratedCoding[], index: TranscriptIndex, from: number, to: number, maxPosition: number): Decoration[] {
+function segmentDecorations(
+  codings: DecoratedCoding[],
+  index: TranscriptIndex,
+  looks: SegmentLooks,
+  from: number,
+  to: number,
+  maxPosition: number,
+): Decoration[] {
   const startingAt = new Map<number, DecoratedCoding[]>();
   const boundaries = new Set<number>();
   for (const coding of codings) {
@@ -109,8 +151,7 @@ function segmentDecorations(codings: DecoratedCoding[], index: TranscriptIndex, 
         pmFrom,
         pmTo,
         {
-          class: ['coding', ...active.map((coding) => codingClass(coding.id))].join(' '),
-          style: segmentStyle(active),
+          class: ['coding', ...looks.classesFor(active), ...active.map((coding) => codingClass(coding.id))].join(' '),
           title: active.map((coding) => coding.label).join('\n'),
         },
         { inclusiveStart: false, inclusiveEnd: false },
@@ -134,12 +175,15 @@ class CodingDecorationBuilder {
   /** The codings the current set shows, while the set matches the document exactly. */
   private shown: Map<string, DecoratedCoding> | null = null;
 
-  constructor(private readonly source: DecorationSource) {}
+  constructor(
+    private readonly source: DecorationSource,
+    readonly looks: SegmentLooks,
+  ) {}
 
   full(doc: ProseMirrorNode): DecorationSet {
     const codings = this.source.codings();
     this.shown = new Map(codings.map((coding) => [coding.id, coding]));
-    const decorations = segmentDecorations(codings, this.source.index, 0, this.source.index.length, doc.content.size);
+    const decorations = segmentDecorations(codings, this.source.index, this.looks, 0, this.source.index.length, doc.content.size);
     return decorations.length === 0 ? DecorationSet.empty : DecorationSet.create(doc, decorations);
   }
 
@@ -173,7 +217,7 @@ class CodingDecorationBuilder {
       if (turnEnd === turnStart) continue;
       const pmFrom = Math.min(index.pmFromOffset(turnStart), maxPosition);
       const pmTo = Math.min(index.pmFromOffset(turnEnd), maxPosition);
-      decorations = decorations.remove(decorations.find(pmFrom, pmTo)).add(doc, segmentDecorations(codings, index, turnStart, turnEnd, maxPosition));
+      decorations = decorations.remove(decorations.find(pmFrom, pmTo)).add(doc, segmentDecorations(codings, index, this.looks, turnStart, turnEnd, maxPosition));
     }
     return decorations;
   }
@@ -190,7 +234,7 @@ export const CodingDecorations = Extension.create<{ source: DecorationSource | n
     const source = this.options.source;
     if (!source) return [];
     let rebuildAfterLocalEdit = false;
-    const builder = new CodingDecorationBuilder(source);
+    const builder = new CodingDecorationBuilder(source, new SegmentLooks());
     return [
       new Plugin<DecorationSet>({
         key: codingDecorationsKey,
@@ -212,13 +256,20 @@ export const CodingDecorations = Extension.create<{ source: DecorationSource | n
         props: {
           decorations: (state) => codingDecorationsKey.getState(state),
         },
-        view: () => ({
-          update: (view) => {
-            if (!rebuildAfterLocalEdit) return;
-            rebuildAfterLocalEdit = false;
-            rebuildCodingDecorations(view);
-          },
-        }),
+        view: (view) => {
+          const page = view.dom.ownerDocument;
+          page.adoptedStyleSheets = [...page.adoptedStyleSheets, builder.looks.sheet];
+          return {
+            update: () => {
+              if (!rebuildAfterLocalEdit) return;
+              rebuildAfterLocalEdit = false;
+              rebuildCodingDecorations(view);
+            },
+            destroy: () => {
+              page.adoptedStyleSheets = page.adoptedStyleSheets.filter((sheet) => sheet !== builder.looks.sheet);
+            },
+          };
+        },
       }),
     ];
   },

@@ -8,11 +8,11 @@ import CollaborationCaret from '@tiptap/extension-collaboration-caret';
 import { TextSelection } from '@tiptap/pm/state';
 import { EditorContent, useEditor } from '@tiptap/react';
 import StarterKit from '@tiptap/starter-kit';
-import { useCallback, useDeferredValue, useEffect, useMemo, useRef, useState, useSyncExternalStore } from 'react';
+import { useCallback, useDeferredValue, useEffect, useLayoutEffect, useMemo, useRef, useState, useSyncExternalStore } from 'react';
 import { decide } from '../../../shared/authz';
 import { type Code, turnAttributes, turnNodeName, ydocKeys } from '../../../shared/collab/schema';
 import { api, type DocumentSummary, type Member, type Project } from '../api';
-import { CodingModel, consensusLayerId, type LayerSpec, type ResolvedCoding } from '../collab/codingModel';
+import { CodingModel, consensusLayerId, type LayerSpec, type ResolvedCoding, type Resolution } from '../collab/codingModel';
 import { codeTree, recentCodeIds, rememberRecentCode } from '../codebook';
 import { CodePicker } from '../coding/CodePicker';
 import { CodingDetail } from '../coding/CodingDetail';
@@ -22,6 +22,7 @@ import { useAsync } from '../hooks';
 import { Link, paths } from '../router';
 import { initials, personColour, useSession } from '../session';
 import { Avatar, LoadError } from './parts';
+import { Presence } from './Presence';
 
 /** Paragraphs are speaker turns: keep their speaker and timestamp, or the Yjs binding drops them. */
 const TurnAttributes = Extension.create({
@@ -80,6 +81,8 @@ function CodingSession({ project, document, members }: { project: Project; docum
   return <CodingWorkspace model={model} project={project} document={document} members={members} />;
 }
 
+const nothingResolved: Resolution = { resolved: [], unanchored: 0 };
+
 interface PickerState {
   start: number;
   end: number;
@@ -122,8 +125,13 @@ function CodingWorkspace({ model, project, document, members }: { model: CodingM
   const codes = model.codes();
   const codeById = useMemo(() => new Map(codes.map((code) => [code.id, code])), [codes]);
 
+  // No coding is drawn until every layer has arrived: then all are drawn in one pass.
+  const initialSyncSettled = model.initialSyncSettled;
   // biome-ignore lint/correctness/useExhaustiveDependencies: generation marks every coding, code and connection change
-  const allResolved = useMemo(() => model.resolve(visible), [model, visible, generation]);
+  const { resolved: allResolved, unanchored } = useMemo(
+    () => (initialSyncSettled ? model.resolve(visible) : nothingResolved),
+    [model, visible, generation, initialSyncSettled],
+  );
   // A code picked in the filter brings its sub-codes along: "Enabler" shows every kind of enabler.
   const filteredCodeIds = useMemo(() => {
     if (codeFilter.size === 0) return null;
@@ -206,8 +214,10 @@ function CodingWorkspace({ model, project, document, members }: { model: CodingM
     if (editor && !editor.isDestroyed && editor.isEditable !== canEditText) editor.setEditable(canEditText);
   }, [editor, canEditText]);
 
+  // In the same task as the commit, before the browser lays the page out: a frame in between
+  // would lay out the whole transcript once more without the new decorations.
   // biome-ignore lint/correctness/useExhaustiveDependencies: re-resolve whenever the resolved codings or codes change
-  useEffect(() => {
+  useLayoutEffect(() => {
     if (editor && !editor.isDestroyed) rebuildCodingDecorations(editor.view);
   }, [editor, resolved, codeById]);
 
@@ -356,8 +366,6 @@ function CodingWorkspace({ model, project, document, members }: { model: CodingM
   }, []);
   const detailCoding = detail ? resolved.find((coding) => coding.id === detail.codingId && coding.layer.id === detail.layerId) : undefined;
   const blindHidden = project.blind && !decide({ role: project.role, resource: 'other-layer', operation: 'read', blind: true }).allowed;
-  // biome-ignore lint/correctness/useExhaustiveDependencies: generation marks every coding change
-  const unanchored = useMemo(() => model.unanchored(visible), [model, visible, generation]);
   const legend = useMemo(() => codeLegend(codes, allResolved), [codes, allResolved]);
   const toggleCodeFilter = (codeId: string) => {
     const next = new Set(codeFilter);
@@ -384,7 +392,7 @@ function CodingWorkspace({ model, project, document, members }: { model: CodingM
             ))}
           </p>
         </div>
-        <Presence model={model} />
+        <Presence awareness={model.transcript.provider.awareness} place="transcript" />
       </div>
 
       {transcriptState.refused && (
@@ -518,7 +526,7 @@ function CodingWorkspace({ model, project, document, members }: { model: CodingM
               </p>
             ) : (
               <p className="muted small filter-status">
-                {allResolved.length} coding{allResolved.length === 1 ? '' : 's'} in the visible layers
+                {initialSyncSettled ? `${allResolved.length} coding${allResolved.length === 1 ? '' : 's'} in the visible layers` : 'Loading codings…'}
               </p>
             )}
             {hasWritableLayer && (
@@ -643,45 +651,3 @@ function codeLegend(codes: Code[], codings: ResolvedCoding[]): LegendEntry[] {
   return entries;
 }
 
-interface PresentUser {
-  id: string;
-  name: string;
-}
-
-/** Who else has this transcript open (awareness carries names only, never selections, in blind mode). */
-function Presence({ model }: { model: CodingModel }) {
-  const { user } = useSession();
-  const [people, setPeople] = useState<PresentUser[]>([]);
-  useEffect(() => {
-    const awareness = model.transcript.provider.awareness;
-    if (!awareness) return;
-    awareness.setLocalStateField('user', { id: user.id, name: user.name, color: personColour(user.id) });
-    const update = () => {
-      const seen = new Map<string, PresentUser>();
-      for (const [clientId, state] of awareness.getStates()) {
-        const person = (state as { user?: { id?: string; name?: string } }).user;
-        if (clientId === awareness.clientID || !person?.id || person.id === user.id) continue;
-        seen.set(person.id, { id: person.id, name: person.name ?? 'Someone' });
-      }
-      setPeople([...seen.values()]);
-    };
-    update();
-    awareness.on('change', update);
-    return () => awareness.off('change', update);
-  }, [model, user]);
-  return (
-    <div className="presence">
-      <span className="visually-hidden">{people.length === 0 ? 'Nobody else has this transcript open.' : `Also here: ${people.map((p) => p.name).join(', ')}.`}</span>
-      {people.length === 0 ? (
-        <span className="muted small">Only you are here</span>
-      ) : (
-        <>
-          <span className="muted small">Also here</span>
-          {people.map((person) => (
-            <Avatar key={person.id} userId={person.id} name={person.name} />
-          ))}
-        </>
-      )}
-    </div>
-  );
-}

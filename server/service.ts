@@ -9,6 +9,7 @@ import { documentNames } from '../shared/collab/documentNames';
 import {
   type Code,
   type CodeFields,
+  type CodingPatch,
   countCodings,
   getCode,
   getCoding,
@@ -552,19 +553,9 @@ export class CocodeService {
     const code = await this.gateway.read(documentNames.codebook(projectId), (doc) => getCode(doc, input.codeId));
     if (!code) throw badRequest(`codeId: no code ${input.codeId} in this project's codebook`, 'unknown_code');
     if (code.archived) throw badRequest(`codeId: code "${code.name}" is archived; restore it before applying it`, 'archived_code');
-    if (input.start >= input.end) throw badRequest(`start (${input.start}) must be less than end (${input.end})`, 'empty_range');
     return this.gateway.read(documentNames.transcript(documentId), async (transcript) => {
       const index = new TranscriptIndex(transcript);
-      if (input.end > index.length)
-        throw badRequest(`end (${input.end}) is outside the text (length ${index.length})`, 'out_of_range');
-      for (const [field, offset] of [['start', input.start], ['end', input.end]] as const)
-        if (index.splitsSurrogatePair(offset))
-          throw badRequest(`${field} (${offset}) splits a surrogate pair (an emoji or other astral character)`, 'splits_character');
-      const start = index.encodeAnchor(input.start, startAssoc);
-      const end = index.encodeAnchor(input.end, endAssoc);
-      const quote = index.text.slice(input.start, input.end);
-      if (!start || !end || quote.replace(/\n/g, '').length === 0)
-        throw badRequest('the range covers no transcript text (only turn breaks)', 'empty_range');
+      const { start, end, quote } = anchorsFor(index, input.start, input.end);
       const coding: StoredCoding = {
         id: randomUUID(),
         codeId: input.codeId,
@@ -592,7 +583,7 @@ export class CocodeService {
     projectId: string,
     documentId: string,
     codingId: string,
-    patch: { memo?: string; codeId?: string; layer?: 'me' | 'consensus' },
+    patch: { memo?: string; codeId?: string; start?: number; end?: number; layer?: 'me' | 'consensus' },
   ): Promise<CodingView> {
     await this.documentOf(actor, documentId, projectId);
     const target = await this.writableLayer(actor, projectId, documentId, patch.layer ?? 'me');
@@ -600,14 +591,23 @@ export class CocodeService {
       const code = await this.gateway.read(documentNames.codebook(projectId), (doc) => getCode(doc, patch.codeId as string));
       if (!code) throw badRequest(`codeId: no code ${patch.codeId} in this project's codebook`, 'unknown_code');
     }
-    const updated = await this.gateway.write(target.name, (doc) => {
-      if (!getCoding(doc, codingId)) throw notFound(`no coding ${codingId} in this layer`);
-      patchCoding(doc, codingId, { memo: patch.memo, codeId: patch.codeId });
-      return getCoding(doc, codingId) as StoredCoding;
+    if ((patch.start === undefined) !== (patch.end === undefined))
+      throw badRequest('start and end are changed together: send both to adjust the boundaries', 'partial_range');
+    return this.gateway.read(documentNames.transcript(documentId), async (transcript) => {
+      const index = new TranscriptIndex(transcript);
+      // New boundaries are anchored like a new coding; the coding keeps its id, memo and author.
+      let boundaries: CodingPatch = {};
+      if (patch.start !== undefined && patch.end !== undefined) {
+        const { start, end, quote } = anchorsFor(index, patch.start, patch.end);
+        boundaries = { start, end, quote, lastStart: patch.start, lastEnd: patch.end, orphaned: false };
+      }
+      const updated = await this.gateway.write(target.name, (doc) => {
+        if (!getCoding(doc, codingId)) throw notFound(`no coding ${codingId} in this layer`);
+        patchCoding(doc, codingId, { memo: patch.memo, codeId: patch.codeId, ...boundaries });
+        return getCoding(doc, codingId) as StoredCoding;
+      });
+      return codingView(index, target.layer, target.coder, updated);
     });
-    return this.gateway.read(documentNames.transcript(documentId), (transcript) =>
-      codingView(new TranscriptIndex(transcript), target.layer, target.coder, updated),
-    );
   }
 
   async deleteCoding(actor: UserRecord, projectId: string, documentId: string, codingId: string, layer: 'me' | 'consensus') {
@@ -616,6 +616,21 @@ export class CocodeService {
     const removed = await this.gateway.write(target.name, (doc) => removeCoding(doc, codingId));
     if (!removed) throw notFound(`no coding ${codingId} in this layer`);
   }
+}
+
+/** Anchors for a canonical range, refusing empty, out-of-range and character-splitting ranges (SPEC C4, V1). */
+function anchorsFor(index: TranscriptIndex, startOffset: number, endOffset: number): { start: Uint8Array; end: Uint8Array; quote: string } {
+  if (startOffset >= endOffset) throw badRequest(`start (${startOffset}) must be less than end (${endOffset})`, 'empty_range');
+  if (endOffset > index.length) throw badRequest(`end (${endOffset}) is outside the text (length ${index.length})`, 'out_of_range');
+  for (const [field, offset] of [['start', startOffset], ['end', endOffset]] as const)
+    if (index.splitsSurrogatePair(offset))
+      throw badRequest(`${field} (${offset}) splits a surrogate pair (an emoji or other astral character)`, 'splits_character');
+  const start = index.encodeAnchor(startOffset, startAssoc);
+  const end = index.encodeAnchor(endOffset, endAssoc);
+  const quote = index.text.slice(startOffset, endOffset);
+  if (!start || !end || quote.replace(/\n/g, '').length === 0)
+    throw badRequest('the range covers no transcript text (only turn breaks)', 'empty_range');
+  return { start, end, quote };
 }
 
 function codingView(index: TranscriptIndex, layer: string, coder: string, coding: StoredCoding): CodingView {

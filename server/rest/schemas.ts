@@ -47,6 +47,8 @@ export function requestSchemas(limits: Limits) {
     }),
     updateCoding: z.strictObject({
       codeId: z.string().min(1).max(100).optional(),
+      start: offset.optional(),
+      end: offset.optional(),
       memo: z.string().max(limits.memoMaxChars, `at most ${limits.memoMaxChars} characters`).optional(),
       layer: z.enum(['me', 'consensus']).optional(),
     }),

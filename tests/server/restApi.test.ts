@@ -178,6 +178,12 @@ describe('projects, codebook, documents and codings', () => {
     const other = (await owner.api.post(`/projects/${projectId}/codes`, { name: 'Enabler' })).body.id;
     const patched = await coder.api.patch(`${codingsPath()}/${created.body.id}`, { memo: 'chair', codeId: other });
     expect(patched.body).toMatchObject({ memo: 'chair', codeId: other, text: 'councillor 😀' });
+    // Adjusting the boundaries re-anchors the same coding (same id, memo kept) on the new words.
+    const wider = text.indexOf('chaired by a councillor 😀');
+    const adjusted = await coder.api.patch(`${codingsPath()}/${created.body.id}`, { start: wider, end: wider + 'chaired by a councillor 😀'.length });
+    expect(adjusted.body).toMatchObject({ id: created.body.id, memo: 'chair', text: 'chaired by a councillor 😀', status: 'ok' });
+    expect((await coder.api.patch(`${codingsPath()}/${created.body.id}`, { start: 3 })).body.error.code).toBe('partial_range');
+    expect((await coder.api.patch(`${codingsPath()}/${created.body.id}`, { start: 5, end: 2 })).body.error.code).toBe('empty_range');
     expect((await coder.api.delete(`${codingsPath()}/${created.body.id}`)).status).toBe(204);
     expect((await coder.api.delete(`${codingsPath()}/${created.body.id}`)).status).toBe(404);
     expect((await coder.api.get(`${codingsPath()}?layer=me`)).body).toEqual([]);

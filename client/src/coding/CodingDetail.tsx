@@ -1,4 +1,7 @@
-/** The popover for one coding: read it, and when it is in a layer the user writes, edit its memo, change its code or remove it. */
+/**
+ * The popover for one coding: read it, and when it is in a layer the user writes, edit its memo,
+ * change its code, adjust its boundaries or remove it.
+ */
 import { useEffect, useRef, useState } from 'react';
 import type { Code } from '../../../shared/collab/schema';
 import { codeTree } from '../codebook';
@@ -7,13 +10,16 @@ export interface CodingDetailProps {
   coding: { id: string; codeId: string; memo: string; quote: string; coderName: string };
   codes: Code[];
   writable: boolean;
+  /** Its words were deleted or rewritten: it is not on the transcript until it is re-attached. */
+  orphaned: boolean;
   position: { left: number; top: number };
   onSave: (patch: { memo?: string; codeId?: string }) => void;
+  onAdjust: () => void;
   onRemove: () => void;
   onClose: () => void;
 }
 
-export function CodingDetail({ coding, codes, writable, position, onSave, onRemove, onClose }: CodingDetailProps) {
+export function CodingDetail({ coding, codes, writable, orphaned, position, onSave, onAdjust, onRemove, onClose }: CodingDetailProps) {
   const [memo, setMemo] = useState(coding.memo);
   const memoRef = useRef<HTMLTextAreaElement>(null);
   const closeRef = useRef<HTMLButtonElement>(null);
@@ -43,6 +49,13 @@ export function CodingDetail({ coding, codes, writable, position, onSave, onRemo
         <span className="muted detail-coder">by {coding.coderName}</span>
       </div>
       <blockquote className="detail-quote">{coding.quote}</blockquote>
+      {orphaned && (
+        <p className="detail-orphaned" data-testid="orphaned-hint">
+          {writable
+            ? 'Its words were deleted or rewritten, so it is not shown on the transcript. Adjust its boundaries to attach it to a passage again.'
+            : 'Its words were deleted or rewritten, so it is not shown on the transcript.'}
+        </p>
+      )}
       {writable ? (
         <>
           <label className="field">
@@ -62,6 +75,12 @@ export function CodingDetail({ coding, codes, writable, position, onSave, onRemo
             <span>Memo</span>
             <textarea ref={memoRef} value={memo} rows={4} onChange={(event) => setMemo(event.target.value)} placeholder="Why this code here? Doubts, links to other passages…" />
           </label>
+          <div className="detail-adjust">
+            <button type="button" className={`button small${orphaned ? ' primary' : ''}`} onClick={onAdjust}>
+              Adjust boundaries
+            </button>
+            <span className="muted small">{orphaned ? 'Select the passage it belongs to.' : 'Move its start or end onto other words.'}</span>
+          </div>
           <div className="form-actions">
             <button type="button" className="button danger ghost" onClick={onRemove}>
               Remove coding

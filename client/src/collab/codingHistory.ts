@@ -1,5 +1,5 @@
 /**
- * Undo and redo of this person's own coding actions (apply, remove, memo edit, code change).
+ * Undo and redo of this person's own coding actions (apply, remove, memo edit, code change, boundary adjustment).
  *
  * One Y.UndoManager per layer the person writes (their own layer, and the consensus for owners
  * and adjudicators). Each tracks only {@link codingActionOrigin}, the origin the coding model

@@ -44,10 +44,25 @@ export interface ResolvedCoding {
   end: number;
 }
 
+/** A coding whose words are gone from the transcript: kept, listed, and re-attachable by adjusting its boundaries. */
+export interface UnanchoredCoding {
+  id: string;
+  layer: Layer;
+  codeId: string;
+  memo: string;
+  quote: string;
+  createdBy: string;
+}
+
 export interface Resolution {
   resolved: ResolvedCoding[];
-  unanchored: number;
+  unanchored: UnanchoredCoding[];
 }
+
+/** Why new boundaries were refused; `blank` covers selections of only turn breaks or spaces. */
+export type BoundaryRefusal = 'missing' | 'blank' | 'splits-character' | 'unchanged';
+
+export type BoundaryAdjustment = { adjusted: true; quote: string } | { adjusted: false; refusal: BoundaryRefusal };
 
 export interface LayerSpec {
   id: string;
@@ -168,12 +183,13 @@ export class CodingModel {
   resolve(visibleLayerIds: ReadonlySet<string>): Resolution {
     this.index.rebuild();
     const resolved: ResolvedCoding[] = [];
-    let unanchored = 0;
+    const unanchored: UnanchoredCoding[] = [];
     for (const layer of this.layers) {
       if (!visibleLayerIds.has(layer.id)) continue;
       for (const coding of readCodings(layer.document.doc)) {
         const anchor = this.index.resolveAnchors(coding.start, coding.end);
-        if (coding.orphaned || anchor.status === 'collapsed' || anchor.status === 'lost') unanchored += 1;
+        if (coding.orphaned || anchor.status === 'collapsed' || anchor.status === 'lost')
+          unanchored.push({ id: coding.id, layer, codeId: coding.codeId, memo: coding.memo, quote: coding.quote, createdBy: coding.createdBy });
         if (anchor.status !== 'ok' || anchor.start === undefined || anchor.end === undefined) continue;
         resolved.push({
           id: coding.id,
@@ -252,6 +268,32 @@ export class CodingModel {
     this.history.record(layerId, doc, label, () =>
       patchCoding(doc, codingId, { ...(memoChanged ? { memo: patch.memo } : {}), ...(codeChanged ? { codeId: patch.codeId } : {}) }),
     );
+  }
+
+  /**
+   * Moves a coding onto new words: anchored exactly like a new coding, it keeps its id, code,
+   * memo and author. All fields change in one transaction, so one undo step restores the old
+   * boundaries. Also re-attaches an orphaned coding.
+   */
+  adjustCoding(layerId: string, codingId: string, start: number, end: number): BoundaryAdjustment {
+    const layer = this.layer(layerId);
+    const current = layer ? getCoding(layer.document.doc, codingId) : null;
+    if (!layer || !current) return { adjusted: false, refusal: 'missing' };
+    this.index.rebuild();
+    const range = this.trimRange(start, end);
+    if (!range) return { adjusted: false, refusal: 'blank' };
+    if (this.index.splitsSurrogatePair(range.start) || this.index.splitsSurrogatePair(range.end)) return { adjusted: false, refusal: 'splits-character' };
+    const startAnchor = this.index.encodeAnchor(range.start, startAssoc);
+    const endAnchor = this.index.encodeAnchor(range.end, endAssoc);
+    if (!startAnchor || !endAnchor) return { adjusted: false, refusal: 'blank' };
+    const was = this.index.resolveAnchors(current.start, current.end);
+    if (!current.orphaned && was.status === 'ok' && was.start === range.start && was.end === range.end) return { adjusted: false, refusal: 'unchanged' };
+    const quote = this.index.text.slice(range.start, range.end);
+    const doc = layer.document.doc;
+    this.history.record(layerId, doc, `adjusting “${this.codeName(current.codeId)}”`, () =>
+      patchCoding(doc, codingId, { start: startAnchor, end: endAnchor, quote, lastStart: range.start, lastEnd: range.end, orphaned: false }),
+    );
+    return { adjusted: true, quote };
   }
 
   removeCoding(layerId: string, codingId: string): void {

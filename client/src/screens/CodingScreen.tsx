@@ -12,8 +12,17 @@ import { useCallback, useDeferredValue, useEffect, useLayoutEffect, useMemo, use
 import { decide } from '../../../shared/authz';
 import { type Code, turnAttributes, turnNodeName, ydocKeys } from '../../../shared/collab/schema';
 import { api, type DocumentSummary, type Member, type Project } from '../api';
-import { CodingModel, consensusLayerId, type LayerSpec, type ResolvedCoding, type Resolution } from '../collab/codingModel';
+import {
+  type BoundaryRefusal,
+  CodingModel,
+  consensusLayerId,
+  type LayerSpec,
+  type ResolvedCoding,
+  type Resolution,
+  type UnanchoredCoding,
+} from '../collab/codingModel';
 import { codeTree, recentCodeIds, rememberRecentCode } from '../codebook';
+import { BoundaryAdjuster } from '../coding/BoundaryAdjuster';
 import { CodePicker } from '../coding/CodePicker';
 import { CodingDetail } from '../coding/CodingDetail';
 import { MarginStripes, type StripeCoding } from '../coding/MarginStripes';
@@ -81,7 +90,7 @@ function CodingSession({ project, document, members }: { project: Project; docum
   return <CodingWorkspace model={model} project={project} document={document} members={members} />;
 }
 
-const nothingResolved: Resolution = { resolved: [], unanchored: 0 };
+const nothingResolved: Resolution = { resolved: [], unanchored: [] };
 
 interface PickerState {
   start: number;
@@ -96,6 +105,25 @@ interface DetailState {
   position: { left: number; top: number };
 }
 
+/** A coding whose boundaries are being adjusted, and the passage selected for them so far. */
+interface AdjustState {
+  codingId: string;
+  layerId: string;
+  codeId: string;
+  currentQuote: string;
+  orphaned: boolean;
+  /** Untrimmed canonical offsets of the last selection made in the transcript. */
+  selection: { start: number; end: number } | null;
+  error: string | null;
+}
+
+const boundaryRefusals: Record<BoundaryRefusal, string> = {
+  missing: 'This coding no longer exists: someone removed it meanwhile.',
+  blank: 'Those words cannot hold a coding: only turn breaks or spaces are selected.',
+  'splits-character': 'The selection splits a character (an emoji, say) in two: move its start or end by one character.',
+  unchanged: 'The coding already covers exactly these words: select a different passage.',
+};
+
 function CodingWorkspace({ model, project, document, members }: { model: CodingModel; project: Project; document: DocumentSummary; members: Member[] }) {
   const { user } = useSession();
   const generation = useSyncExternalStore(
@@ -107,6 +135,7 @@ function CodingWorkspace({ model, project, document, members }: { model: CodingM
   const [writeLayerId, setWriteLayerId] = useState<string>(user.id);
   const [picker, setPicker] = useState<PickerState | null>(null);
   const [detail, setDetail] = useState<DetailState | null>(null);
+  const [adjusting, setAdjusting] = useState<AdjustState | null>(null);
   const [highlighted, setHighlighted] = useState<string | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
   const [codeFilter, setCodeFilter] = useState<ReadonlySet<string>>(() => new Set());
@@ -143,8 +172,8 @@ function CodingWorkspace({ model, project, document, members }: { model: CodingM
     () => (filteredCodeIds ? allResolved.filter((coding) => filteredCodeIds.has(coding.codeId)) : allResolved),
     [allResolved, filteredCodeIds],
   );
-  const latest = useRef({ resolved, codeById, memberName });
-  latest.current = { resolved, codeById, memberName };
+  const latest = useRef({ resolved, unanchored, codeById, memberName });
+  latest.current = { resolved, unanchored, codeById, memberName };
 
   const source = useMemo<DecorationSource>(
     () => ({
@@ -221,7 +250,8 @@ function CodingWorkspace({ model, project, document, members }: { model: CodingM
     if (editor && !editor.isDestroyed) rebuildCodingDecorations(editor.view);
   }, [editor, resolved, codeById]);
 
-  const readSelection = (): PickerState | null => {
+  /** Canonical offsets of the browser selection (untrimmed); null unless it lies in the transcript and covers something. */
+  const selectedOffsets = (): { start: number; end: number } | null => {
     if (!editor) return null;
     const selection = window.getSelection();
     const view = editor.view;
@@ -232,8 +262,14 @@ function CodingWorkspace({ model, project, document, members }: { model: CodingM
     const textSelection = TextSelection.between(view.state.doc.resolve(Math.min(anchor, head)), view.state.doc.resolve(Math.max(anchor, head)));
     const offset = (position: typeof textSelection.$from) => model.index.offsetFromPm(position.index(0), position.parentOffset);
     model.index.rebuild();
-    const range = model.trimRange(offset(textSelection.$from), offset(textSelection.$to));
-    if (!range) return null;
+    return { start: offset(textSelection.$from), end: offset(textSelection.$to) };
+  };
+
+  const readSelection = (): PickerState | null => {
+    const offsets = selectedOffsets();
+    const range = offsets && model.trimRange(offsets.start, offsets.end);
+    const selection = window.getSelection();
+    if (!range || !selection) return null;
     const rect = selection.getRangeAt(0).getBoundingClientRect();
     const left = Math.max(12, Math.min(rect.left, window.innerWidth - 380));
     const top = rect.bottom + 8 + 380 > window.innerHeight ? Math.max(12, rect.top - 388) : rect.bottom + 8;
@@ -254,12 +290,94 @@ function CodingWorkspace({ model, project, document, members }: { model: CodingM
   const openPickerRef = useRef(openPicker);
   openPickerRef.current = openPicker;
 
+  /** Selects canonical offsets in the transcript and focuses it, so Shift+arrows go on from there. */
+  const selectInTranscript = (start: number, end: number) => {
+    if (!editor || editor.isDestroyed) return;
+    const view = editor.view;
+    model.index.rebuild();
+    const from = view.domAtPos(model.index.pmFromOffset(start));
+    const to = view.domAtPos(model.index.pmFromOffset(end));
+    view.dom.focus({ preventScroll: true });
+    window.getSelection()?.setBaseAndExtent(from.node, from.offset, to.node, to.offset);
+  };
+
+  /** Leaves adjusting for the coding's margin label (the transcript when it has none), so keyboard users keep their place. */
+  const returnFromAdjusting = (codingId: string) => {
+    setAdjusting(null);
+    requestAnimationFrame(() => {
+      // An orphaned coding may leave nothing selected, and collapsing no range throws.
+      const selection = window.getSelection();
+      if (selection && selection.rangeCount > 0) selection.collapseToEnd();
+      const label = window.document.querySelector<HTMLElement>(`.stripe-label[data-coding-id="${codingId}"]`);
+      if (label) label.focus();
+      else editor?.view.dom.focus({ preventScroll: true });
+    });
+  };
+
+  const startAdjusting = (coding: { id: string; layer: { id: string }; codeId: string; quote: string }, current: { start: number; end: number } | null) => {
+    setDetail(null);
+    setPicker(null);
+    setAdjusting({ codingId: coding.id, layerId: coding.layer.id, codeId: coding.codeId, currentQuote: coding.quote, orphaned: current === null, selection: current, error: null });
+    // The coding's own words are the starting point; an orphaned coding has none left to select.
+    requestAnimationFrame(() => {
+      if (current) selectInTranscript(current.start, current.end);
+      else editor?.view.dom.focus({ preventScroll: true });
+    });
+  };
+
+  /** `selection` is read from the transcript on Enter; the Apply button uses the last one seen there, since focus left it. */
+  const applyAdjusting = (selection: { start: number; end: number } | null) => {
+    if (!adjusting) return;
+    if (!selection) {
+      setAdjusting({ ...adjusting, error: 'Nothing is selected: select the new passage in the transcript first.' });
+      return;
+    }
+    const result = model.adjustCoding(adjusting.layerId, adjusting.codingId, selection.start, selection.end);
+    if (!result.adjusted) {
+      setAdjusting({ ...adjusting, selection, error: boundaryRefusals[result.refusal] });
+      return;
+    }
+    const name = codeById.get(adjusting.codeId)?.name ?? 'the coding';
+    setHistoryMessage(`Adjusted “${name}”: it now covers “${result.quote.length > 60 ? `${result.quote.slice(0, 60)}…` : result.quote}”.`);
+    returnFromAdjusting(adjusting.codingId);
+  };
+  const adjustingKeys = {
+    active: adjusting !== null,
+    applySelection: () => applyAdjusting(selectedOffsets()),
+    cancel: () => adjusting && returnFromAdjusting(adjusting.codingId),
+  };
+  const adjustingRef = useRef(adjustingKeys);
+  adjustingRef.current = adjustingKeys;
+
+  // While adjusting, follow the selection in the transcript so the popover shows the new passage;
+  // selections elsewhere (the popover's own buttons) leave the last one standing.
+  const adjustingCodingId = adjusting?.codingId;
+  // biome-ignore lint/correctness/useExhaustiveDependencies: selectedOffsets reads the editor and model, fixed while adjusting
+  useEffect(() => {
+    if (!adjustingCodingId || !editor) return;
+    const onSelectionChange = () => {
+      const selection = window.getSelection();
+      if (!selection?.anchorNode || !editor.view.dom.contains(selection.anchorNode)) return;
+      const offsets = selectedOffsets();
+      setAdjusting((current) => current && { ...current, selection: offsets, error: null });
+    };
+    window.document.addEventListener('selectionchange', onSelectionChange);
+    return () => window.document.removeEventListener('selectionchange', onSelectionChange);
+  }, [adjustingCodingId, editor]);
+
   // Keyboard selection also works where the transcript is read-only (no caret of its own):
   // Shift+arrows extend the browser selection, Enter (Ctrl+Enter when editing text) opens the picker.
   useEffect(() => {
     if (!editor) return;
     const dom = editor.view.dom;
     const onKeyDown = (event: KeyboardEvent) => {
+      // While adjusting boundaries, plain Enter applies them even where the text is editable.
+      if (adjustingRef.current.active && (event.key === 'Enter' || event.key === 'Escape') && !event.shiftKey && !event.altKey) {
+        event.preventDefault();
+        if (event.key === 'Enter') adjustingRef.current.applySelection();
+        else adjustingRef.current.cancel();
+        return;
+      }
       const wantsPicker = event.key === 'Enter' && (editor.isEditable ? event.ctrlKey || event.metaKey : true);
       if (wantsPicker) {
         event.preventDefault();
@@ -280,7 +398,8 @@ function CodingWorkspace({ model, project, document, members }: { model: CodingM
       const granularity = event.key === 'ArrowUp' || event.key === 'ArrowDown' ? 'line' : event.ctrlKey || event.altKey ? 'word' : 'character';
       selection.modify(event.shiftKey ? 'extend' : 'move', direction, granularity);
     };
-    const onMouseUp = () => window.setTimeout(() => openPickerRef.current(), 0);
+    // A selection made to adjust a coding's boundaries is not a new coding.
+    const onMouseUp = () => window.setTimeout(() => adjustingRef.current.active || openPickerRef.current(), 0);
     dom.addEventListener('keydown', onKeyDown);
     dom.addEventListener('mouseup', onMouseUp);
     return () => {
@@ -359,12 +478,19 @@ function CodingWorkspace({ model, project, document, members }: { model: CodingM
   // decoration shows without waiting for it.
   const marginStripes = useDeferredValue(stripes);
   const openCoding = useCallback((id: string, rect: DOMRect) => {
-    const coding = latest.current.resolved.find((candidate) => candidate.id === id);
+    const coding = latest.current.resolved.find((candidate) => candidate.id === id) ?? latest.current.unanchored.find((candidate) => candidate.id === id);
     if (!coding) return;
     setPicker(null);
+    setAdjusting(null);
     setDetail({ codingId: id, layerId: coding.layer.id, position: { left: Math.min(rect.left, window.innerWidth - 404), top: Math.min(rect.bottom + 6, window.innerHeight - 360) } });
   }, []);
-  const detailCoding = detail ? resolved.find((coding) => coding.id === detail.codingId && coding.layer.id === detail.layerId) : undefined;
+  const isDetailCoding = (coding: { id: string; layer: { id: string } }) => coding.id === detail?.codingId && coding.layer.id === detail.layerId;
+  // A coding shown on its words is found among the resolved ones; one that lost them, among the unanchored.
+  const detailOnWords = detail ? resolved.find(isDetailCoding) : undefined;
+  const detailCoding: ResolvedCoding | UnanchoredCoding | undefined = detailOnWords ?? (detail ? unanchored.find(isDetailCoding) : undefined);
+  const detailRange = detailOnWords ? { start: detailOnWords.start, end: detailOnWords.end } : null;
+  const adjustingCode = adjusting ? codeById.get(adjusting.codeId) : undefined;
+  const adjustingRange = adjusting?.selection && model.trimRange(adjusting.selection.start, adjusting.selection.end);
   const blindHidden = project.blind && !decide({ role: project.role, resource: 'other-layer', operation: 'read', blind: true }).allowed;
   const legend = useMemo(() => codeLegend(codes, allResolved), [codes, allResolved]);
   const toggleCodeFilter = (codeId: string) => {
@@ -378,6 +504,7 @@ function CodingWorkspace({ model, project, document, members }: { model: CodingM
   return (
     <main className="coding-page">
       {highlighted && <style>{`.transcript-text .${codingClass(highlighted)} { outline: 2px solid var(--focus); outline-offset: 1px; border-radius: 2px; }`}</style>}
+      {adjusting && <style>{`.transcript-text .${codingClass(adjusting.codingId)} { outline: 2px dashed var(--focus); outline-offset: 2px; border-radius: 2px; }`}</style>}
       <div className="coding-header">
         <div>
           <p className="eyebrow">
@@ -490,11 +617,28 @@ function CodingWorkspace({ model, project, document, members }: { model: CodingM
               </>
             )}
           </section>
-          {unanchored > 0 && (
-            <p className="sidebar-section attention" role="note">
-              {unanchored === 1 ? 'One coding' : `${unanchored} codings`} in the visible layers lost {unanchored === 1 ? 'its' : 'their'} words
-              (the text was deleted or rewritten). They are kept, not shown here; the server re-anchors them when it can.
-            </p>
+          {unanchored.length > 0 && (
+            <section className="sidebar-section attention" aria-labelledby="unanchored-title">
+              <p id="unanchored-title" className="unanchored-note">
+                {unanchored.length === 1 ? 'One coding' : `${unanchored.length} codings`} in the visible layers lost{' '}
+                {unanchored.length === 1 ? 'its' : 'their'} words (the text was deleted or rewritten). They are kept, not shown here; the server
+                re-anchors them when it can, and you can re-attach your own by adjusting their boundaries.
+              </p>
+              <ul className="unanchored-list">
+                {unanchored.map((coding) => (
+                  <li key={`${coding.layer.id}:${coding.id}`}>
+                    <button
+                      type="button"
+                      className="link-button"
+                      data-coding-id={coding.id}
+                      onClick={(event) => openCoding(coding.id, event.currentTarget.getBoundingClientRect())}
+                    >
+                      {codeById.get(coding.codeId)?.name ?? 'Unknown code'} — {memberName(coding.layer.id)}: “{coding.quote}”
+                    </button>
+                  </li>
+                ))}
+              </ul>
+            </section>
           )}
           <section className="sidebar-section" id="coding-help">
             <h2>How to code</h2>
@@ -589,11 +733,13 @@ function CodingWorkspace({ model, project, document, members }: { model: CodingM
           coding={{ ...detailCoding, coderName: memberName(detailCoding.layer.id) }}
           codes={codes}
           writable={writableLayers.has(detailCoding.layer.id) && !detailCoding.layer.document.state().readOnly}
+          orphaned={detailRange === null}
           position={detail.position}
           onSave={(patch) => {
             model.updateCoding(detailCoding.layer.id, detailCoding.id, patch);
             setHistoryMessage(null);
           }}
+          onAdjust={() => startAdjusting(detailCoding, detailRange)}
           onRemove={() => {
             model.removeCoding(detailCoding.layer.id, detailCoding.id);
             setHistoryMessage(null);
@@ -605,6 +751,18 @@ function CodingWorkspace({ model, project, document, members }: { model: CodingM
             // Back to the stripe that opened it, so keyboard users keep their place.
             window.document.querySelector<HTMLElement>(`.stripe-label[data-coding-id="${detailCoding.id}"]`)?.focus();
           }}
+        />
+      )}
+      {adjusting && (
+        <BoundaryAdjuster
+          codeName={adjustingCode?.name ?? 'Unknown code'}
+          codeColor={adjustingCode?.color ?? '#888888'}
+          currentQuote={adjusting.currentQuote}
+          orphaned={adjusting.orphaned}
+          selectedQuote={adjusting.selection ? (adjustingRange ? model.index.text.slice(adjustingRange.start, adjustingRange.end) : '') : null}
+          error={adjusting.error}
+          onApply={() => applyAdjusting(adjusting.selection)}
+          onCancel={() => returnFromAdjusting(adjusting.codingId)}
         />
       )}
     </main>

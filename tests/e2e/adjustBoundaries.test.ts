@@ -1,0 +1,102 @@
+/**
+ * Adjusting a coding's boundaries in the coding view, by keyboard, against a real server: the
+ * coding keeps its id, code, memo and author, the other coder sees the new words live, and one
+ * undo step restores the old boundaries.
+ */
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  browserTestsEnabled,
+  decoratedText,
+  documentIdByTitle,
+  type E2eEnvironment,
+  openTranscript,
+  screenshot,
+  signedInPage,
+  startE2eEnvironment,
+  userRecord,
+} from '../helpers/e2e';
+
+const poll = { timeout: 15_000, interval: 100 };
+
+const oldQuote = 'I have two funded sessions a week for it';
+const undoButton = (page: Page) => page.getByRole('button', { name: /^Undo/ });
+const redoButton = (page: Page) => page.getByRole('button', { name: /^Redo/ });
+
+describe.runIf(browserTestsEnabled())('adjusting coding boundaries', () => {
+  let environment: E2eEnvironment;
+  let projectId: string;
+
+  beforeAll(async () => {
+    environment = await startE2eEnvironment();
+    projectId = environment.demo.projectId;
+  });
+  afterAll(async () => {
+    await environment?.close();
+  });
+
+  it('widens a coding by keyboard, live for the other coder, as one undo step', { timeout: 90_000 }, async () => {
+    const documentId = await documentIdByTitle(environment.server, projectId, 'Interview 01');
+    const tom = await userRecord(environment.server, 'coder1@demo.cocode');
+    const tomsCodings = () => environment.server.service.listCodings(tom, projectId, documentId, 'me');
+    const before = (await tomsCodings()).find((coding) => coding.text === oldQuote);
+    if (!before) throw new Error('the demo coding is missing');
+    await environment.server.service.updateCoding(tom, projectId, documentId, before.id, { memo: 'Two sessions: generous on paper only.' });
+    const codingNow = async () => (await tomsCodings()).find((coding) => coding.id === before.id);
+
+    const a = await signedInPage(environment, 'coder1@demo.cocode');
+    const b = await signedInPage(environment, 'coder2@demo.cocode');
+    try {
+      await openTranscript(a.page, environment.server.url, projectId, documentId);
+      await openTranscript(b.page, environment.server.url, projectId, documentId);
+      await expect.poll(() => decoratedText(b.page, before.id), poll).toBe(oldQuote);
+
+      const label = a.page.locator(`.stripe-label[data-coding-id="${before.id}"]`);
+      await label.focus();
+      await a.page.keyboard.press('Enter');
+      await a.page.getByTestId('coding-detail').waitFor();
+      await screenshot(a.page, 'coding-detail-adjust');
+      await a.page.getByTestId('coding-detail').getByRole('button', { name: 'Adjust boundaries' }).click();
+      const adjuster = a.page.getByTestId('boundary-adjuster');
+      await expect(adjuster.textContent()).resolves.toContain('Select the new passage, then press Enter (Escape cancels)');
+      // The coding's own words are selected as the starting point.
+      await expect.poll(() => a.page.getByTestId('adjuster-selection').textContent(), poll).toBe(oldQuote);
+
+      // Confirming the same words is refused with a reason, and nothing is written.
+      await a.page.keyboard.press('Enter');
+      await expect.poll(() => adjuster.getByRole('alert').textContent(), poll).toContain('already covers exactly these words');
+      await expect(undoButton(a.page).isDisabled()).resolves.toBe(true);
+
+      // Three words further with Ctrl+Shift+→, then Enter.
+      for (let word = 0; word < 3; word += 1) await a.page.keyboard.press('Control+Shift+ArrowRight');
+      await expect.poll(() => a.page.getByTestId('adjuster-selection').textContent(), poll).toMatch(/^I have two funded sessions a week for it, which sounds/);
+      const newQuote = (await a.page.getByTestId('adjuster-selection').textContent())?.trim() as string;
+      await screenshot(a.page, 'coding-adjust-boundaries');
+      await a.page.keyboard.press('Enter');
+      await adjuster.waitFor({ state: 'detached' });
+      await expect.poll(() => a.page.locator('.history-message').textContent(), poll).toContain('Adjusted “Protected time”');
+
+      await expect.poll(() => decoratedText(b.page, before.id), poll).toBe(newQuote);
+      await expect.poll(async () => (await codingNow())?.text, poll).toBe(newQuote);
+      const after = await codingNow();
+      expect(after).toMatchObject({ id: before.id, codeId: before.codeId, memo: 'Two sessions: generous on paper only.', createdBy: before.createdBy, status: 'ok', orphaned: false });
+      expect(after?.start).toBe(before.start);
+      expect(after?.end).toBe(before.start + newQuote.length);
+      await screenshot(b.page, 'coding-adjust-boundaries-other-coder');
+
+      await expect(undoButton(a.page).getAttribute('aria-label')).resolves.toBe('Undo adjusting “Protected time”');
+      await undoButton(a.page).click();
+      await expect.poll(() => decoratedText(b.page, before.id), poll).toBe(oldQuote);
+      await expect.poll(async () => (await codingNow())?.text, poll).toBe(oldQuote);
+      await expect(codingNow().then((coding) => [coding?.start, coding?.end])).resolves.toEqual([before.start, before.end]);
+
+      await redoButton(a.page).click();
+      await expect.poll(() => decoratedText(b.page, before.id), poll).toBe(newQuote);
+      await expect.poll(async () => (await codingNow())?.text, poll).toBe(newQuote);
+      await expect(codingNow().then((coding) => coding?.memo)).resolves.toBe('Two sessions: generous on paper only.');
+    } finally {
+      await a.context.close();
+      await b.context.close();
+    }
+  });
+});

@@ -4,16 +4,15 @@
  * undo step restores the old boundaries.
  */
 import type { Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   browserTestsEnabled,
   decoratedText,
   documentIdByTitle,
-  type E2eEnvironment,
   openTranscript,
   screenshot,
   signedInPage,
-  startE2eEnvironment,
+  demoEnvironmentPerSuite,
   userRecord,
 } from '../helpers/e2e';
 
@@ -24,31 +23,22 @@ const undoButton = (page: Page) => page.getByRole('button', { name: /^Undo/ });
 const redoButton = (page: Page) => page.getByRole('button', { name: /^Redo/ });
 
 describe.runIf(browserTestsEnabled())('adjusting coding boundaries', () => {
-  let environment: E2eEnvironment;
-  let projectId: string;
-
-  beforeAll(async () => {
-    environment = await startE2eEnvironment();
-    projectId = environment.demo.projectId;
-  });
-  afterAll(async () => {
-    await environment?.close();
-  });
+  const suite = demoEnvironmentPerSuite();
 
   it('widens a coding by keyboard, live for the other coder, as one undo step', { timeout: 90_000 }, async () => {
-    const documentId = await documentIdByTitle(environment.server, projectId, 'Interview 01');
-    const tom = await userRecord(environment.server, 'coder1@demo.cocode');
-    const tomsCodings = () => environment.server.service.listCodings(tom, projectId, documentId, 'me');
+    const documentId = await documentIdByTitle(suite.environment.server, suite.projectId, 'Interview 01');
+    const tom = await userRecord(suite.environment.server, 'coder1@demo.cocode');
+    const tomsCodings = () => suite.environment.server.service.listCodings(tom, suite.projectId, documentId, 'me');
     const before = (await tomsCodings()).find((coding) => coding.text === oldQuote);
     if (!before) throw new Error('the demo coding is missing');
-    await environment.server.service.updateCoding(tom, projectId, documentId, before.id, { memo: 'Two sessions: generous on paper only.' });
+    await suite.environment.server.service.updateCoding(tom, suite.projectId, documentId, before.id, { memo: 'Two sessions: generous on paper only.' });
     const codingNow = async () => (await tomsCodings()).find((coding) => coding.id === before.id);
 
-    const a = await signedInPage(environment, 'coder1@demo.cocode');
-    const b = await signedInPage(environment, 'coder2@demo.cocode');
+    const a = await signedInPage(suite.environment, 'coder1@demo.cocode');
+    const b = await signedInPage(suite.environment, 'coder2@demo.cocode');
     try {
-      await openTranscript(a.page, environment.server.url, projectId, documentId);
-      await openTranscript(b.page, environment.server.url, projectId, documentId);
+      await openTranscript(a.page, suite.environment.server.url, suite.projectId, documentId);
+      await openTranscript(b.page, suite.environment.server.url, suite.projectId, documentId);
       await expect.poll(() => decoratedText(b.page, before.id), poll).toBe(oldQuote);
 
       const label = a.page.locator(`.stripe-label[data-coding-id="${before.id}"]`);

@@ -6,30 +6,21 @@
  */
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { AgreementReport } from '../../shared/agreement/report';
-import { artifactsDir, browserTestsEnabled, type E2eEnvironment, screenshot, signedInPage, startE2eEnvironment, userRecord } from '../helpers/e2e';
+import { artifactsDir, browserTestsEnabled, demoEnvironmentPerSuite, screenshot, signedInPage, userRecord } from '../helpers/e2e';
 
 /** How the tab shows a coefficient: three decimals with a true minus sign. */
 const displayed = (value: number) => value.toFixed(3).replace('-', '−');
 
 describe.runIf(browserTestsEnabled())('agreement tab', () => {
-  let environment: E2eEnvironment;
-  let projectId: string;
-
-  beforeAll(async () => {
-    environment = await startE2eEnvironment();
-    projectId = environment.demo.projectId;
-  });
-  afterAll(async () => {
-    await environment?.close();
-  });
+  const suite = demoEnvironmentPerSuite();
 
   it('computes agreement by turn with the numbers the API gives, and exports them', { timeout: 90_000 }, async () => {
-    const { context, page } = await signedInPage(environment, 'lead@demo.cocode');
+    const { context, page } = await signedInPage(suite.environment, 'lead@demo.cocode');
     try {
-      await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: environment.server.url });
-      await page.goto(`${environment.server.url}/p/${projectId}`);
+      await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: suite.environment.server.url });
+      await page.goto(`${suite.environment.server.url}/p/${suite.projectId}`);
       await page.getByRole('navigation', { name: 'Project sections' }).getByRole('link', { name: 'Agreement' }).click();
       // Nobody has coded Interview 03 in the demo: the server's refusal is shown word for word.
       await page.getByLabel('All transcripts').uncheck();
@@ -45,7 +36,7 @@ describe.runIf(browserTestsEnabled())('agreement tab', () => {
       await page.getByTestId('agreement-report').waitFor();
       await expect(page.getByRole('alert').count()).resolves.toBe(0);
 
-      const response = await page.request.get(`${environment.server.url}/api/projects/${projectId}/agreement?unit=turn`);
+      const response = await page.request.get(`${suite.environment.server.url}/api/projects/${suite.projectId}/agreement?unit=turn`);
       expect(response.ok()).toBe(true);
       const report = (await response.json()) as AgreementReport;
       const table = page.getByTestId('agreement-code-table');
@@ -98,11 +89,11 @@ describe.runIf(browserTestsEnabled())('agreement tab', () => {
   });
 
   it('tells a coder of a blind project why agreement is hidden', { timeout: 60_000 }, async () => {
-    const owner = await userRecord(environment.server, 'lead@demo.cocode');
-    await environment.server.service.updateProject(owner, projectId, { blind: true });
-    const { context, page } = await signedInPage(environment, 'coder1@demo.cocode');
+    const owner = await userRecord(suite.environment.server, 'lead@demo.cocode');
+    await suite.environment.server.service.updateProject(owner, suite.projectId, { blind: true });
+    const { context, page } = await signedInPage(suite.environment, 'coder1@demo.cocode');
     try {
-      await page.goto(`${environment.server.url}/p/${projectId}`);
+      await page.goto(`${suite.environment.server.url}/p/${suite.projectId}`);
       await page.getByRole('link', { name: 'Agreement' }).click();
       const notice = page.getByTestId('agreement-blind');
       await notice.getByRole('heading', { name: 'Agreement is hidden while blind coding is on' }).waitFor();
@@ -112,7 +103,7 @@ describe.runIf(browserTestsEnabled())('agreement tab', () => {
       await screenshot(page, 'agreement-blind');
     } finally {
       await context.close();
-      await environment.server.service.updateProject(owner, projectId, { blind: false });
+      await suite.environment.server.service.updateProject(owner, suite.projectId, { blind: false });
     }
   });
 });

@@ -3,18 +3,17 @@
  * removals; blind mode; a viewer; the owner correcting text under codings; offline coding; and a
  * codebook merge that keeps every coding.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   browserTestsEnabled,
   codeSelection,
   decoratedText,
   documentIdByTitle,
-  type E2eEnvironment,
   openTranscript,
   screenshot,
   selectPhrase,
   signedInPage,
-  startE2eEnvironment,
+  demoEnvironmentPerSuite,
   stripe,
   userRecord,
 } from '../helpers/e2e';
@@ -22,25 +21,16 @@ import {
 const poll = { timeout: 15_000, interval: 100 };
 
 describe.runIf(browserTestsEnabled())('co-coding in the browser', () => {
-  let environment: E2eEnvironment;
-  let projectId: string;
-
-  beforeAll(async () => {
-    environment = await startE2eEnvironment();
-    projectId = environment.demo.projectId;
-  });
-  afterAll(async () => {
-    await environment?.close();
-  });
+  const suite = demoEnvironmentPerSuite();
 
   it('shows a coding, its memo and its removal live to the other coder', { timeout: 90_000 }, async () => {
-    const documentId = await documentIdByTitle(environment.server, projectId, 'Interview 03');
-    const a = await signedInPage(environment, 'coder1@demo.cocode');
-    const b = await signedInPage(environment, 'coder2@demo.cocode');
+    const documentId = await documentIdByTitle(suite.environment.server, suite.projectId, 'Interview 03');
+    const a = await signedInPage(suite.environment, 'coder1@demo.cocode');
+    const b = await signedInPage(suite.environment, 'coder2@demo.cocode');
     try {
       await screenshot(a.page, 'projects');
-      await openTranscript(a.page, environment.server.url, projectId, documentId);
-      await openTranscript(b.page, environment.server.url, projectId, documentId);
+      await openTranscript(a.page, suite.environment.server.url, suite.projectId, documentId);
+      await openTranscript(b.page, suite.environment.server.url, suite.projectId, documentId);
 
       await selectPhrase(a.page, 'Credibility, mainly');
       await a.page.keyboard.press('Enter');
@@ -73,37 +63,37 @@ describe.runIf(browserTestsEnabled())('co-coding in the browser', () => {
   });
 
   it('hides the other coder in blind mode and says why', { timeout: 90_000 }, async () => {
-    const documentId = await documentIdByTitle(environment.server, projectId, 'Interview 03');
-    const owner = await userRecord(environment.server, 'lead@demo.cocode');
-    const a = await signedInPage(environment, 'coder1@demo.cocode');
-    const b = await signedInPage(environment, 'coder2@demo.cocode');
+    const documentId = await documentIdByTitle(suite.environment.server, suite.projectId, 'Interview 03');
+    const owner = await userRecord(suite.environment.server, 'lead@demo.cocode');
+    const a = await signedInPage(suite.environment, 'coder1@demo.cocode');
+    const b = await signedInPage(suite.environment, 'coder2@demo.cocode');
     try {
-      await environment.server.service.updateProject(owner, projectId, { blind: true });
-      await openTranscript(a.page, environment.server.url, projectId, documentId);
+      await suite.environment.server.service.updateProject(owner, suite.projectId, { blind: true });
+      await openTranscript(a.page, suite.environment.server.url, suite.projectId, documentId);
       await selectPhrase(a.page, 'The clinicians are stretched thin');
       await codeSelection(a.page, 'Weak management support');
       await expect.poll(() => stripe(a.page, 'Weak management support').count(), poll).toBe(1);
 
-      await openTranscript(b.page, environment.server.url, projectId, documentId);
+      await openTranscript(b.page, suite.environment.server.url, suite.projectId, documentId);
       await expect(b.page.getByTestId('blind-note').textContent()).resolves.toContain('Blind mode is on');
       await expect(b.page.getByRole('checkbox', { name: 'Tom Reilly' }).count()).resolves.toBe(0);
       await expect(stripe(b.page, 'Weak management support').count()).resolves.toBe(0);
       await screenshot(b.page, 'coding-view-blind');
     } finally {
-      await environment.server.service.updateProject(owner, projectId, { blind: false });
+      await suite.environment.server.service.updateProject(owner, suite.projectId, { blind: false });
       await a.context.close();
       await b.context.close();
     }
   });
 
   it('lets a viewer read but change nothing', { timeout: 90_000 }, async () => {
-    const documentId = await documentIdByTitle(environment.server, projectId, 'Interview 01');
-    const owner = await userRecord(environment.server, 'lead@demo.cocode');
-    await environment.server.service.addMember(owner, projectId, { email: 'viewer@demo.cocode', role: 'viewer' });
-    await environment.server.service.register({ email: 'viewer@demo.cocode', name: 'Val Viewer', password: 'cocode-demo' });
-    const viewer = await signedInPage(environment, 'viewer@demo.cocode');
+    const documentId = await documentIdByTitle(suite.environment.server, suite.projectId, 'Interview 01');
+    const owner = await userRecord(suite.environment.server, 'lead@demo.cocode');
+    await suite.environment.server.service.addMember(owner, suite.projectId, { email: 'viewer@demo.cocode', role: 'viewer' });
+    await suite.environment.server.service.register({ email: 'viewer@demo.cocode', name: 'Val Viewer', password: 'cocode-demo' });
+    const viewer = await signedInPage(suite.environment, 'viewer@demo.cocode');
     try {
-      await openTranscript(viewer.page, environment.server.url, projectId, documentId);
+      await openTranscript(viewer.page, suite.environment.server.url, suite.projectId, documentId);
       await expect.poll(() => viewer.page.getByTestId('connection-state').textContent(), poll).toContain('Read-only');
       await expect(viewer.page.locator('.transcript-text').getAttribute('contenteditable')).resolves.toBe('false');
       // The other coders' codings are visible to read.
@@ -126,12 +116,12 @@ describe.runIf(browserTestsEnabled())('co-coding in the browser', () => {
   });
 
   it('keeps codings on their words while the owner corrects the text', { timeout: 90_000 }, async () => {
-    const documentId = await documentIdByTitle(environment.server, projectId, 'Interview 01');
-    const owner = await signedInPage(environment, 'lead@demo.cocode');
-    const a = await signedInPage(environment, 'coder1@demo.cocode');
+    const documentId = await documentIdByTitle(suite.environment.server, suite.projectId, 'Interview 01');
+    const owner = await signedInPage(suite.environment, 'lead@demo.cocode');
+    const a = await signedInPage(suite.environment, 'coder1@demo.cocode');
     try {
-      await openTranscript(owner.page, environment.server.url, projectId, documentId);
-      await openTranscript(a.page, environment.server.url, projectId, documentId);
+      await openTranscript(owner.page, suite.environment.server.url, suite.projectId, documentId);
+      await openTranscript(a.page, suite.environment.server.url, suite.projectId, documentId);
       const coded = 'I have two funded sessions a week for it';
       const mine = a.page.locator('.stripe-label:not(:has(.stripe-coder))', { hasText: 'Protected time' });
       await expect.poll(() => mine.count(), poll).toBe(1);
@@ -157,12 +147,12 @@ describe.runIf(browserTestsEnabled())('co-coding in the browser', () => {
   });
 
   it('keeps coding offline and delivers it on reconnect', { timeout: 90_000 }, async () => {
-    const documentId = await documentIdByTitle(environment.server, projectId, 'Interview 02');
-    const a = await signedInPage(environment, 'coder1@demo.cocode');
-    const b = await signedInPage(environment, 'coder2@demo.cocode');
+    const documentId = await documentIdByTitle(suite.environment.server, suite.projectId, 'Interview 02');
+    const a = await signedInPage(suite.environment, 'coder1@demo.cocode');
+    const b = await signedInPage(suite.environment, 'coder2@demo.cocode');
     try {
-      await openTranscript(a.page, environment.server.url, projectId, documentId);
-      await openTranscript(b.page, environment.server.url, projectId, documentId);
+      await openTranscript(a.page, suite.environment.server.url, suite.projectId, documentId);
+      await openTranscript(b.page, suite.environment.server.url, suite.projectId, documentId);
       await a.context.setOffline(true);
       await expect.poll(() => a.page.getByTestId('connection-state').textContent(), poll).toContain('Offline');
 
@@ -182,17 +172,17 @@ describe.runIf(browserTestsEnabled())('co-coding in the browser', () => {
   });
 
   it('merges two codes in the codebook without losing a coding', { timeout: 90_000 }, async () => {
-    const documentId = await documentIdByTitle(environment.server, projectId, 'Interview 02');
-    const owner = await userRecord(environment.server, 'lead@demo.cocode');
-    const countAll = async () => (await environment.server.service.listCodings(owner, projectId, documentId, 'all')).length;
+    const documentId = await documentIdByTitle(suite.environment.server, suite.projectId, 'Interview 02');
+    const owner = await userRecord(suite.environment.server, 'lead@demo.cocode');
+    const countAll = async () => (await suite.environment.server.service.listCodings(owner, suite.projectId, documentId, 'all')).length;
     const before = await countAll();
-    const lead = await signedInPage(environment, 'lead@demo.cocode');
-    const a = await signedInPage(environment, 'coder2@demo.cocode');
+    const lead = await signedInPage(suite.environment, 'lead@demo.cocode');
+    const a = await signedInPage(suite.environment, 'coder2@demo.cocode');
     try {
-      await openTranscript(a.page, environment.server.url, projectId, documentId);
+      await openTranscript(a.page, suite.environment.server.url, suite.projectId, documentId);
       await expect.poll(() => stripe(a.page, 'Weak management support').count(), poll).toBe(1);
 
-      await lead.page.goto(`${environment.server.url}/p/${projectId}/codebook`);
+      await lead.page.goto(`${suite.environment.server.url}/p/${suite.projectId}/codebook`);
       await lead.page.getByRole('treeitem', { name: /Weak management support/ }).click();
       await lead.page.getByLabel('Merge into').selectOption({ label: 'Enabler › Access to data' });
       lead.page.once('dialog', (dialog) => void dialog.accept());
@@ -213,10 +203,10 @@ describe.runIf(browserTestsEnabled())('co-coding in the browser', () => {
   });
 
   it('codes with the keyboard alone, and with a mouse drag', { timeout: 90_000 }, async () => {
-    const documentId = await documentIdByTitle(environment.server, projectId, 'Interview 02');
-    const a = await signedInPage(environment, 'coder2@demo.cocode');
+    const documentId = await documentIdByTitle(suite.environment.server, suite.projectId, 'Interview 02');
+    const a = await signedInPage(suite.environment, 'coder2@demo.cocode');
     try {
-      await openTranscript(a.page, environment.server.url, projectId, documentId);
+      await openTranscript(a.page, suite.environment.server.url, suite.projectId, documentId);
       const before = await a.page.locator('.stripe-label').count();
       await a.page.locator('.transcript-text').focus();
       await a.page.keyboard.press('ArrowRight');
@@ -263,15 +253,15 @@ describe.runIf(browserTestsEnabled())('co-coding in the browser', () => {
   });
 
   it('renders the project screens', { timeout: 60_000 }, async () => {
-    const lead = await signedInPage(environment, 'lead@demo.cocode');
+    const lead = await signedInPage(suite.environment, 'lead@demo.cocode');
     try {
-      await lead.page.goto(`${environment.server.url}/p/${projectId}`);
+      await lead.page.goto(`${suite.environment.server.url}/p/${suite.projectId}`);
       await lead.page.getByRole('link', { name: 'Interview 02: Practice nurse' }).waitFor();
       await expect.poll(() => lead.page.locator('.progress-count').first().textContent(), poll).toMatch(/\d/);
       await screenshot(lead.page, 'project-home');
       await lead.page.getByRole('button', { name: 'Import transcript' }).click();
       await screenshot(lead.page, 'project-import');
-      await lead.page.goto(`${environment.server.url}/p/${projectId}/settings`);
+      await lead.page.goto(`${suite.environment.server.url}/p/${suite.projectId}/settings`);
       await lead.page.getByRole('heading', { name: 'Blind coding' }).waitFor();
       await screenshot(lead.page, 'settings');
       await lead.page.getByRole('button', { name: 'Sign out' }).click();

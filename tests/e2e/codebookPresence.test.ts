@@ -1,20 +1,14 @@
 /** The codebook is edited live like a transcript: people see who else has it open. */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { browserTestsEnabled, type E2eEnvironment, signedInPage, startE2eEnvironment } from '../helpers/e2e';
+import { describe, expect, it } from 'vitest';
+import { browserTestsEnabled, demoEnvironmentPerSuite, signedInPage } from '../helpers/e2e';
 
 describe.runIf(browserTestsEnabled())('codebook presence', () => {
-  let environment: E2eEnvironment;
-  beforeAll(async () => {
-    environment = await startE2eEnvironment();
-  });
-  afterAll(async () => {
-    await environment?.close();
-  });
+  const suite = demoEnvironmentPerSuite();
 
   it('shows who else has the codebook open, and forgets them when they leave', { timeout: 60_000 }, async () => {
-    const codebookUrl = `${environment.server.url}/p/${environment.demo.projectId}/codebook`;
-    const lead = await signedInPage(environment, 'lead@demo.cocode');
-    const adjudicator = await signedInPage(environment, 'adjudicator@demo.cocode');
+    const codebookUrl = `${suite.environment.server.url}/p/${suite.environment.demo.projectId}/codebook`;
+    const lead = await signedInPage(suite.environment, 'lead@demo.cocode');
+    const adjudicator = await signedInPage(suite.environment, 'adjudicator@demo.cocode');
     try {
       await lead.page.goto(codebookUrl);
       await adjudicator.page.goto(codebookUrl);

@@ -4,17 +4,16 @@
  * nesting the codebook by drag and drop and by keyboard.
  */
 import type { Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   browserTestsEnabled,
   codeSelection,
   documentIdByTitle,
-  type E2eEnvironment,
   openTranscript,
   screenshot,
   selectPhrase,
   signedInPage,
-  startE2eEnvironment,
+  demoEnvironmentPerSuite,
   stripe,
   userRecord,
 } from '../helpers/e2e';
@@ -25,26 +24,17 @@ const undoButton = (page: Page) => page.getByRole('button', { name: /^Undo/ });
 const redoButton = (page: Page) => page.getByRole('button', { name: /^Redo/ });
 
 describe.runIf(browserTestsEnabled())('coding workspace tools', () => {
-  let environment: E2eEnvironment;
-  let projectId: string;
-
-  beforeAll(async () => {
-    environment = await startE2eEnvironment();
-    projectId = environment.demo.projectId;
-  });
-  afterAll(async () => {
-    await environment?.close();
-  });
+  const suite = demoEnvironmentPerSuite();
 
   it("undoes and redoes one's own coding actions, never other people's", { timeout: 90_000 }, async () => {
-    const documentId = await documentIdByTitle(environment.server, projectId, 'Interview 03');
-    const codes = await environment.server.service.listCodes(await userRecord(environment.server, 'lead@demo.cocode'), projectId);
+    const documentId = await documentIdByTitle(suite.environment.server, suite.projectId, 'Interview 03');
+    const codes = await suite.environment.server.service.listCodes(await userRecord(suite.environment.server, 'lead@demo.cocode'), suite.projectId);
     const codeId = (name: string) => codes.find((code) => code.name === name)?.id as string;
-    const a = await signedInPage(environment, 'coder1@demo.cocode');
-    const b = await signedInPage(environment, 'coder2@demo.cocode');
+    const a = await signedInPage(suite.environment, 'coder1@demo.cocode');
+    const b = await signedInPage(suite.environment, 'coder2@demo.cocode');
     try {
-      await openTranscript(a.page, environment.server.url, projectId, documentId);
-      await openTranscript(b.page, environment.server.url, projectId, documentId);
+      await openTranscript(a.page, suite.environment.server.url, suite.projectId, documentId);
+      await openTranscript(b.page, suite.environment.server.url, suite.projectId, documentId);
       await expect(undoButton(a.page).isDisabled()).resolves.toBe(true);
 
       await selectPhrase(a.page, 'Credibility, mainly');
@@ -54,9 +44,9 @@ describe.runIf(browserTestsEnabled())('coding workspace tools', () => {
       // (the REST API, like the server's repair pass): neither is Tom's to undo here.
       await selectPhrase(b.page, 'The clinicians are stretched thin');
       await codeSelection(b.page, 'Weak management support');
-      const text = (await environment.server.service.getDocument(await userRecord(environment.server, 'coder1@demo.cocode'), projectId, documentId)).text;
+      const text = (await suite.environment.server.service.getDocument(await userRecord(suite.environment.server, 'coder1@demo.cocode'), suite.projectId, documentId)).text;
       const start = text.indexOf('Fewer people falling between health and social care');
-      await environment.server.service.createCoding(await userRecord(environment.server, 'coder1@demo.cocode'), projectId, documentId, {
+      await suite.environment.server.service.createCoding(await userRecord(suite.environment.server, 'coder1@demo.cocode'), suite.projectId, documentId, {
         codeId: codeId('Service redesign'),
         start,
         end: start + 'Fewer people falling between health and social care'.length,
@@ -107,10 +97,10 @@ describe.runIf(browserTestsEnabled())('coding workspace tools', () => {
   });
 
   it('filters the view to chosen codes and their sub-codes', { timeout: 60_000 }, async () => {
-    const documentId = await documentIdByTitle(environment.server, projectId, 'Interview 01');
-    const lead = await signedInPage(environment, 'lead@demo.cocode');
+    const documentId = await documentIdByTitle(suite.environment.server, suite.projectId, 'Interview 01');
+    const lead = await signedInPage(suite.environment, 'lead@demo.cocode');
     try {
-      await openTranscript(lead.page, environment.server.url, projectId, documentId);
+      await openTranscript(lead.page, suite.environment.server.url, suite.projectId, documentId);
       const labels = lead.page.locator('.stripe-label');
       await expect.poll(() => labels.count(), poll).toBe(10);
       const legend = lead.page.getByRole('list', { name: 'Filter codings by code' });
@@ -139,12 +129,12 @@ describe.runIf(browserTestsEnabled())('coding workspace tools', () => {
   });
 
   it('reorders and nests codes by drag and drop and by keyboard, and refuses cycles', { timeout: 60_000 }, async () => {
-    const owner = await userRecord(environment.server, 'lead@demo.cocode');
-    const codesNow = () => environment.server.service.listCodes(owner, projectId);
+    const owner = await userRecord(suite.environment.server, 'lead@demo.cocode');
+    const codesNow = () => suite.environment.server.service.listCodes(owner, suite.projectId);
     const byName = async (name: string) => (await codesNow()).find((code) => code.name === name);
-    const lead = await signedInPage(environment, 'lead@demo.cocode');
+    const lead = await signedInPage(suite.environment, 'lead@demo.cocode');
     try {
-      await lead.page.goto(`${environment.server.url}/p/${projectId}/codebook`);
+      await lead.page.goto(`${suite.environment.server.url}/p/${suite.projectId}/codebook`);
       const row = (name: string) => lead.page.getByRole('treeitem', { name: new RegExp(`^${name}`) });
       await row('Financial balance').waitFor();
 

@@ -10,6 +10,7 @@ import { type Browser, type BrowserContext, chromium, type Page } from 'playwrig
 import { type CocodeServer, startCocodeServer } from '../../server/app';
 import { loadConfig } from '../../server/config';
 import { type DemoSummary, demoPassword, seedDemoProject } from '../../server/demo';
+import { afterAll, beforeAll } from 'vitest';
 
 export const chromiumPath = '/usr/bin/chromium';
 export const chromiumArgs = [
@@ -63,6 +64,22 @@ export async function startE2eEnvironment(): Promise<E2eEnvironment> {
       rmSync(dataDir, { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * One demo environment per test file: started before its tests, closed after them. Tests read
+ * `suite.environment` and `suite.projectId` (the demo project) once the hooks have run.
+ */
+export function demoEnvironmentPerSuite(): { environment: E2eEnvironment; projectId: string } {
+  const suite = {} as { environment: E2eEnvironment; projectId: string };
+  beforeAll(async () => {
+    suite.environment = await startE2eEnvironment();
+    suite.projectId = suite.environment.demo.projectId;
+  });
+  afterAll(async () => {
+    await suite.environment?.close();
+  });
+  return suite;
 }
 
 export async function userRecord(server: CocodeServer, email: string) {

@@ -153,8 +153,14 @@ describe.runIf(browserTestsEnabled())('coding workspace tools', () => {
         }, poll)
         .toBe(true);
       await expect.poll(() => lead.page.evaluate(() => document.activeElement?.textContent ?? ''), poll).toContain('Conflict of interest');
+      // The next move is planned from the page's tree: wait until it shows this one.
+      const treePosition = async (name: string) => (await lead.page.locator('[role="treeitem"] .code-row-name').allTextContents()).indexOf(name);
+      await expect.poll(async () => (await treePosition('Conflict of interest')) < (await treePosition('Bureaucracy')), poll).toBe(true);
       await lead.page.keyboard.press('Alt+ArrowLeft');
       await expect.poll(async () => (await byName('Conflict of interest'))?.parentId, poll).toBe(null);
+      // "The code above" is read from the page's tree, which learns of the move from the live
+      // codebook a moment after the server stored it: wait until the page shows it at the top level.
+      await expect.poll(() => row('Conflict of interest').getAttribute('aria-level'), poll).toBe('1');
 
       // The buttons do the same for the selected code: indent nests it under the code above.
       await lead.page.getByRole('button', { name: 'Nest “Conflict of interest” under the code above' }).click();

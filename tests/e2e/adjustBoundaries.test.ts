@@ -89,4 +89,27 @@ describe.runIf(browserTestsEnabled())('adjusting coding boundaries', () => {
       await b.context.close();
     }
   });
+
+  it('keeps a memo typed but not yet saved when the coder starts adjusting', { timeout: 60_000 }, async () => {
+    const documentId = await documentIdByTitle(suite.environment.server, suite.projectId, 'Interview 02');
+    const grace = await userRecord(suite.environment.server, 'coder2@demo.cocode');
+    const gracesCodings = () => suite.environment.server.service.listCodings(grace, suite.projectId, documentId, 'me');
+    const coding = (await gracesCodings()).find((entry) => entry.text === 'The patient panel came to one of our meetings');
+    if (!coding) throw new Error('the demo coding is missing');
+    const { context, page } = await signedInPage(suite.environment, 'coder2@demo.cocode');
+    try {
+      await openTranscript(page, suite.environment.server.url, suite.projectId, documentId);
+      await page.locator(`.stripe-label[data-coding-id="${coding.id}"]`).focus();
+      await page.keyboard.press('Enter');
+      await page.getByTestId('coding-detail').locator('textarea').fill('Panel question changed the service: follow up.');
+      await page.getByTestId('coding-detail').getByRole('button', { name: 'Adjust boundaries' }).click();
+      await page.getByTestId('boundary-adjuster').waitFor();
+      await page.keyboard.press('Escape');
+      await expect
+        .poll(async () => (await gracesCodings()).find((entry) => entry.id === coding.id)?.memo, poll)
+        .toBe('Panel question changed the service: follow up.');
+    } finally {
+      await context.close();
+    }
+  });
 });

@@ -76,7 +76,15 @@ export function CodingDetail({ coding, codes, writable, orphaned, position, onSa
             <textarea ref={memoRef} value={memo} rows={4} onChange={(event) => setMemo(event.target.value)} placeholder="Why this code here? Doubts, links to other passages…" />
           </label>
           <div className="detail-adjust">
-            <button type="button" className={`button small${orphaned ? ' primary' : ''}`} onClick={onAdjust}>
+            <button
+              type="button"
+              className={`button small${orphaned ? ' primary' : ''}`}
+              onClick={() => {
+                // Adjusting closes this popover: keep a memo typed but not yet saved.
+                if (memo !== coding.memo) onSave({ memo });
+                onAdjust();
+              }}
+            >
               Adjust boundaries
             </button>
             <span className="muted small">{orphaned ? 'Select the passage it belongs to.' : 'Move its start or end onto other words.'}</span>

@@ -27,6 +27,7 @@ import { fileURLToPath } from 'node:url';
 import { type BrowserContext, chromium, type Page } from 'playwright-core';
 import { startCocodeServer } from '../server/app';
 import { loadConfig } from '../server/config';
+import { chromiumArgs, chromiumPath } from '../tests/helpers/chromium';
 
 const turnCount = 500;
 const wordsTotal = 30_000;
@@ -36,17 +37,6 @@ const openTrials = 10;
 const applyTrials = 10;
 const targets = { openMs: 1_500, applyLocalMs: 50, applyRemoteMs: 150 };
 const password = 'bench-password-123';
-const chromiumPath = '/usr/bin/chromium';
-const chromiumArgs = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
 const clientDistDir = fileURLToPath(new URL('../client/dist', import.meta.url));
 
 /** mulberry32: a small seeded generator, so the transcript and the codings are the same every run. */

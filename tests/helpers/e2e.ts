@@ -11,18 +11,8 @@ import { type CocodeServer, startCocodeServer } from '../../server/app';
 import { loadConfig } from '../../server/config';
 import { type DemoSummary, demoPassword, seedDemoProject } from '../../server/demo';
 import { afterAll, beforeAll } from 'vitest';
+import { chromiumArgs, chromiumPath } from './chromium';
 
-export const chromiumPath = '/usr/bin/chromium';
-export const chromiumArgs = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
 
 const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
 export const clientDistDir = path.join(repoRoot, 'client', 'dist');

@@ -7,12 +7,15 @@
  * Offsets are canonical (SPEC C1): UTF-16 code units into the source's plain text, where speaker
  * turns are joined by "\n". Converting to code points (REFI-QDA's unit) is the writers' job.
  */
+import type { ProjectRole } from '../../shared/authz';
 
 export interface ExchangeUser {
   /** Stable within one exchange (a cocode user id, or the GUID a REFI-QDA file gave). */
   id: string;
   name: string;
   email?: string;
+  /** The user's project role when they are a member (the cocode JSON carries it; REFI-QDA has none). */
+  role?: ProjectRole;
 }
 
 export interface ExchangeCode {

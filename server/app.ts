@@ -28,7 +28,7 @@ import { documentRoutes } from './rest/documentRoutes';
 import { errorHandler, unknownRoute } from './rest/errors';
 import { healthRoutes } from './rest/healthRoutes';
 import { projectRoutes } from './rest/projectRoutes';
-import { requestSchemas } from './rest/schemas';
+import { requestSchemas } from '../shared/api/requests';
 import { CocodeService } from './service';
 import { openStorage } from './storage/open';
 import type { Storage } from './storage/types';

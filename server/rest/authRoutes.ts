@@ -2,7 +2,7 @@ import { type CookieOptions, type RequestHandler, Router } from 'express';
 import { credentialFromHeaders, hashToken, sessionCookieName } from '../auth/tokens';
 import type { CocodeService } from '../service';
 import { actor } from './authenticate';
-import type { RequestSchemas } from './schemas';
+import type { RequestSchemas } from '../../shared/api/requests';
 import { parseBody } from './validation';
 
 export function authRoutes(service: CocodeService, schemas: RequestSchemas, sessionTtlMs: number, requireUser: RequestHandler) {

@@ -2,7 +2,7 @@ import { Router } from 'express';
 import type { CocodeService } from '../service';
 import { actor } from './authenticate';
 import { badRequest } from './errors';
-import type { RequestSchemas } from './schemas';
+import type { RequestSchemas } from '../../shared/api/requests';
 import { parseBody } from './validation';
 
 function layerParameter(value: unknown): 'me' | 'consensus' {

@@ -1,7 +1,7 @@
 import { Router } from 'express';
 import type { CocodeService } from '../service';
 import { actor } from './authenticate';
-import type { RequestSchemas } from './schemas';
+import type { RequestSchemas } from '../../shared/api/requests';
 import { parseBody } from './validation';
 
 export function projectRoutes(service: CocodeService, schemas: RequestSchemas) {

@@ -44,9 +44,6 @@ export interface AgreementReportOptions {
   bootstrap?: { draws: number; seed: number };
 }
 
-/** The statistics shown first; every other key of the engine is in `statistics` too. */
-export const headlineStatistics = ['kripp_alpha_nominal', 'percent_agreement_pairwise', 'cohen_kappa', 'fleiss_kappa', 'gwet_ac1'] as const;
-
 export interface ScopedDiagnostic extends AgreementDiagnostic {
   /** Which part of the report the diagnostic is about, e.g. `code "Enabler"`, `document "Interview 3"`. */
   scope: string;

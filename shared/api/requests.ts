@@ -1,14 +1,29 @@
-/** Request body schemas; limits come from the one config object. */
+/**
+ * Request bodies of the REST API as zod schemas: the server validates with them (SPEC V1) and the
+ * client's calls are typed from them, so the two cannot drift apart. Limits are passed in from the
+ * server's one config object; the client, which never validates, uses only the inferred types.
+ */
 import { z } from 'zod';
-import { projectRoles } from '../../shared/authz';
-import type { Limits } from '../config';
+import { projectRoles } from '../authz';
+import { writableLayers } from '../collab/layers';
 
-export function requestSchemas(limits: Limits) {
+/** The limits the schemas enforce (a subset of the server's `Limits`). */
+export interface RequestLimits {
+  nameMaxChars: number;
+  codeTextFieldMaxChars: number;
+  transcriptMaxChars: number;
+  memoMaxChars: number;
+}
+
+export function requestSchemas(limits: RequestLimits) {
   const name = z.string().trim().min(1, 'must not be empty').max(limits.nameMaxChars, `at most ${limits.nameMaxChars} characters`);
   const longText = z.string().max(limits.codeTextFieldMaxChars, `at most ${limits.codeTextFieldMaxChars} characters`);
   const offset = z.number().int('must be a whole number').min(0, 'must be 0 or more');
   const color = z.string().regex(/^#[0-9a-fA-F]{6}$/, 'must be a colour like #1f77b4');
   const role = z.enum(projectRoles, { message: `must be one of ${projectRoles.join(', ')}` });
+  const memo = z.string().max(limits.memoMaxChars, `at most ${limits.memoMaxChars} characters`);
+  const codeId = z.string().min(1).max(100);
+  const layer = z.enum(writableLayers);
   const codeFields = {
     parentId: z.string().nullable().optional(),
     color: color.optional(),
@@ -32,27 +47,34 @@ export function requestSchemas(limits: Limits) {
     updateMember: z.strictObject({ role }),
     createCode: z.strictObject({ name, ...codeFields }),
     updateCode: z.strictObject({ name: name.optional(), ...codeFields }),
-    mergeCode: z.strictObject({ intoCodeId: z.string().min(1).max(100) }),
+    mergeCode: z.strictObject({ intoCodeId: codeId }),
     createDocument: z.strictObject({
       title: name,
       text: z.string().min(1, 'must not be empty').max(limits.transcriptMaxChars * 2, 'transcript too long'),
       attributes: z.record(z.string().max(100), z.string().max(1000)).optional(),
     }),
-    createCoding: z.strictObject({
-      codeId: z.string().min(1).max(100),
-      start: offset,
-      end: offset,
-      memo: z.string().max(limits.memoMaxChars, `at most ${limits.memoMaxChars} characters`).optional(),
-      layer: z.enum(['me', 'consensus']).optional(),
-    }),
+    createCoding: z.strictObject({ codeId, start: offset, end: offset, memo: memo.optional(), layer: layer.optional() }),
     updateCoding: z.strictObject({
-      codeId: z.string().min(1).max(100).optional(),
+      codeId: codeId.optional(),
       start: offset.optional(),
       end: offset.optional(),
-      memo: z.string().max(limits.memoMaxChars, `at most ${limits.memoMaxChars} characters`).optional(),
-      layer: z.enum(['me', 'consensus']).optional(),
+      memo: memo.optional(),
+      layer: layer.optional(),
     }),
   };
 }
 
 export type RequestSchemas = ReturnType<typeof requestSchemas>;
+type Body<K extends keyof RequestSchemas> = z.infer<RequestSchemas[K]>;
+
+export type RegisterBody = Body<'register'>;
+export type LoginBody = Body<'login'>;
+export type CreateProjectBody = Body<'createProject'>;
+export type UpdateProjectBody = Body<'updateProject'>;
+export type AddMemberBody = Body<'addMember'>;
+export type UpdateMemberBody = Body<'updateMember'>;
+export type CreateCodeBody = Body<'createCode'>;
+export type UpdateCodeBody = Body<'updateCode'>;
+export type CreateDocumentBody = Body<'createDocument'>;
+export type CreateCodingBody = Body<'createCoding'>;
+export type UpdateCodingBody = Body<'updateCoding'>;

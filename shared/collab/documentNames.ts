@@ -3,8 +3,6 @@
  * build a name by hand: every name is `<kind>:<ids…>` with ids that cannot contain `:`.
  */
 
-export type DocumentKind = 'codebook' | 'transcript' | 'layer' | 'consensus';
-
 export type CollabDocumentName =
   | { kind: 'codebook'; projectId: string }
   | { kind: 'transcript'; documentId: string }

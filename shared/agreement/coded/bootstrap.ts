@@ -1,3 +1,4 @@
+import { alphaThresholds } from '../verdict';
 import { type AgreementDiagnostic, diagnostic } from '../diagnostics';
 import { type EncodedMatrix, MISSING as IMPORTED_MISSING } from './encode';
 import { createSeededRandom, drawMultinomial, type SeededRandom } from '../random';
@@ -19,8 +20,6 @@ const MISSING = IMPORTED_MISSING;
 export const DEFAULT_BOOTSTRAP_DRAWS = 1000;
 export const DEFAULT_BOOTSTRAP_SEED = 1;
 export const DEFAULT_CONFIDENCE = 0.95;
-/** Krippendorff's (2004) smallest acceptable alphas, for q = P(α < α_min). */
-const ALPHA_THRESHOLDS = [0.667, 0.8] as const;
 /** An interval is flagged when the statistic was undefined on more than this share of resamples. */
 const MAX_UNDEFINED_SHARE = 0.05;
 /** Fewer resamples than this make the 2.5 % / 97.5 % percentiles rest on a handful of draws. */
@@ -73,7 +72,7 @@ export function bootstrapIntervals(
     };
     if (withThresholds) {
       const below = (threshold: number) => sorted.filter((value) => value < threshold).length / sorted.length;
-      interval.probabilityBelow = { '0.667': below(ALPHA_THRESHOLDS[0]), '0.800': below(ALPHA_THRESHOLDS[1]) };
+      interval.probabilityBelow = { '0.667': below(alphaThresholds.tentative), '0.800': below(alphaThresholds.reliable) };
     }
     intervals[key] = interval;
     const undefinedShare = 1 - sorted.length / draws;

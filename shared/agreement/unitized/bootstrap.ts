@@ -17,6 +17,7 @@ import { computeUnitizedFamily2016 } from './alpha2016.js';
 import type { CoderSegments } from './continuum.js';
 import { buildTilings, type PreparedUnitizedData } from './prepare.js';
 import { createSeededRandom } from '../random';
+import { alphaThresholds } from '../verdict';
 
 export interface BootstrapOptions {
   draws: number;
@@ -25,7 +26,8 @@ export interface BootstrapOptions {
 
 /** Fewer blocks than this leave too few distinct resamples for percentiles to mean much. */
 const MIN_BLOCKS = 20;
-const TARGET_ALPHAS = [0.667, 0.8] as const;
+/** Krippendorff's (2004) smallest acceptable alphas, for q = P(α < α_min). */
+const TARGET_ALPHAS = [alphaThresholds.tentative, alphaThresholds.reliable] as const;
 
 
 /**

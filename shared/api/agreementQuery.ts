@@ -1,0 +1,82 @@
+/**
+ * The agreement report's query string (`GET /api/projects/:projectId/agreement?…`): encoded by the
+ * client and decoded by the server with the same rules, so a parameter means one thing.
+ */
+import type { UnitSpec } from '../agreement/segments/units';
+
+/** What the agreement report is computed over; an omitted list means "all". */
+export interface AgreementQuery {
+  unit: UnitSpec;
+  documentIds?: string[];
+  coderIds?: string[];
+  groupBy?: string;
+  bootstrap?: { draws: number; seed: number };
+}
+
+export const agreementQueryLimits = {
+  bootstrapDrawsMin: 100,
+  bootstrapDrawsMax: 10_000,
+  windowCharsMin: 10,
+  windowCharsMax: 1_000_000,
+  windowCharsDefault: 500,
+  groupByMaxChars: 100,
+} as const;
+
+export function encodeAgreementQuery(query: AgreementQuery): string {
+  const search = new URLSearchParams({ unit: query.unit.kind });
+  if (query.unit.kind === 'window') search.set('size', String(query.unit.size));
+  if (query.documentIds) search.set('documents', query.documentIds.join(','));
+  if (query.coderIds) search.set('coders', query.coderIds.join(','));
+  if (query.groupBy) search.set('groupBy', query.groupBy);
+  if (query.bootstrap) {
+    search.set('bootstrap', String(query.bootstrap.draws));
+    search.set('seed', String(query.bootstrap.seed));
+  }
+  return search.toString();
+}
+
+/** A parameter that does not decode; the message names it. */
+export class AgreementQueryError extends Error {}
+
+type Parameters = Record<string, unknown>;
+
+function listParameter(value: unknown, name: string): string[] | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value !== 'string' || value.length === 0) throw new AgreementQueryError(`${name} must be a comma-separated list of ids`);
+  return value.split(',').map((id) => id.trim());
+}
+
+function integerParameter(value: unknown, name: string, min: number, max: number): number | undefined {
+  if (value === undefined) return undefined;
+  const parsed = Number(value);
+  if (typeof value !== 'string' || !Number.isInteger(parsed) || parsed < min || parsed > max)
+    throw new AgreementQueryError(`${name} must be a whole number from ${min} to ${max}`);
+  return parsed;
+}
+
+function unitParameter(kind: unknown, size: unknown): UnitSpec {
+  if (kind === undefined || kind === 'turn') return { kind: 'turn' };
+  if (kind === 'sentence' || kind === 'paragraph' || kind === 'document') return { kind };
+  if (kind === 'window') {
+    const { windowCharsMin, windowCharsMax, windowCharsDefault } = agreementQueryLimits;
+    return { kind: 'window', size: integerParameter(size ?? String(windowCharsDefault), 'size', windowCharsMin, windowCharsMax) as number };
+  }
+  throw new AgreementQueryError('unit must be one of turn, sentence, paragraph, window, document');
+}
+
+/** Decodes parsed query parameters (Express' `req.query`); throws {@link AgreementQueryError}. */
+export function decodeAgreementQuery(parameters: Parameters): AgreementQuery {
+  const { bootstrapDrawsMin, bootstrapDrawsMax, groupByMaxChars } = agreementQueryLimits;
+  const draws = integerParameter(parameters.bootstrap, 'bootstrap', bootstrapDrawsMin, bootstrapDrawsMax);
+  const seed = integerParameter(parameters.seed, 'seed', 0, 2 ** 31 - 1) ?? 1;
+  const groupBy = parameters.groupBy;
+  if (groupBy !== undefined && (typeof groupBy !== 'string' || groupBy.length > groupByMaxChars))
+    throw new AgreementQueryError('groupBy must be a participant attribute name');
+  return {
+    unit: unitParameter(parameters.unit, parameters.size),
+    documentIds: listParameter(parameters.documents, 'documents'),
+    coderIds: listParameter(parameters.coders, 'coders'),
+    groupBy,
+    bootstrap: draws === undefined ? undefined : { draws, seed },
+  };
+}

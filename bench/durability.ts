@@ -32,10 +32,10 @@ async function measure(label: string, makeStorage: (dir: string) => Storage): Pr
   const dir = mkdtempSync(path.join(tmpdir(), 'cocode-bench-'));
   const config = loadConfig({}, { port: 0, host: '127.0.0.1', dataDir: dir, quiet: true, serveClient: false, openRegistration: true });
   const server = await startCocodeServer(config, { storage: makeStorage(dir) });
-  const owner = await server.service.register({ email: 'bench@example.org', password: 'correct horse battery', name: 'Bench' });
-  const token = await server.service.issueToken(owner.id, 'api');
-  const project = await server.service.createProject(owner, { name: 'Bench', blind: false });
-  const document = await server.service.createDocument(owner, project.id, { title: 'T', text: 'GP: words' });
+  const owner = await server.services.accounts.register({ email: 'bench@example.org', password: 'correct horse battery', name: 'Bench' });
+  const token = await server.services.accounts.issueToken(owner.id, 'api');
+  const project = await server.services.projects.create(owner, { name: 'Bench', blind: false });
+  const document = await server.services.documents.create(owner, project.id, { title: 'T', text: 'GP: words' });
   const name = documentNames.layer(document.id, owner.id);
   const url = `${server.url.replace(/^http/, 'ws')}/collab`;
 

@@ -201,27 +201,27 @@ async function main() {
   const browser = await chromium.launch({ executablePath: chromiumPath, args: chromiumArgs });
   try {
     const random = seededRandom(20_240_611);
-    const { service } = server;
+    const { services } = server;
     const seedStarted = performance.now();
-    const owner = await service.register({ email: 'lead@bench.cocode', name: 'Bench Lead', password });
-    const project = await service.createProject(owner, { name: 'UI benchmark', blind: false });
+    const owner = await services.accounts.register({ email: 'lead@bench.cocode', name: 'Bench Lead', password });
+    const project = await services.projects.create(owner, { name: 'UI benchmark', blind: false });
     const coders = [];
     for (let n = 1; n <= coderCount; n += 1) {
-      await service.addMember(owner, project.id, { email: `coder${n}@bench.cocode`, role: 'coder' });
-      coders.push(await service.register({ email: `coder${n}@bench.cocode`, name: `Coder ${n}`, password }));
+      await services.projects.addMember(owner, project.id, { email: `coder${n}@bench.cocode`, role: 'coder' });
+      coders.push(await services.accounts.register({ email: `coder${n}@bench.cocode`, name: `Coder ${n}`, password }));
     }
     const codeIds: string[] = [];
     for (const [order, group] of ['Enabler', 'Blocker', 'Mode of engagement', 'Benefit targeted'].entries()) {
-      const parent = await service.createCode(owner, project.id, { name: group, order });
-      for (const child of ['one', 'two', 'three']) codeIds.push((await service.createCode(owner, project.id, { name: `${group} ${child}`, parentId: parent.id })).id);
+      const parent = await services.codebook.create(owner, project.id, { name: group, order });
+      for (const child of ['one', 'two', 'three']) codeIds.push((await services.codebook.create(owner, project.id, { name: `${group} ${child}`, parentId: parent.id })).id);
     }
     const transcript = generateTranscript(random);
-    const transcriptRecord = await service.createDocument(owner, project.id, { title: 'Long interview', text: transcript, attributes: { participant: 'P7' } });
-    const { text } = await service.getDocument(owner, project.id, transcriptRecord.id);
+    const transcriptRecord = await services.documents.create(owner, project.id, { title: 'Long interview', text: transcript, attributes: { participant: 'P7' } });
+    const { text } = await services.documents.get(owner, project.id, transcriptRecord.id);
     const codingsStarted = performance.now();
     for (const coder of coders) {
       for (const range of codingRanges(text, codingsPerCoder, random)) {
-        await service.createCoding(coder, project.id, transcriptRecord.id, { codeId: codeIds[Math.floor(random() * codeIds.length)], ...range });
+        await services.codings.create(coder, project.id, transcriptRecord.id, { codeId: codeIds[Math.floor(random() * codeIds.length)], ...range });
       }
     }
     const expected = codingsPerCoder * coderCount;

@@ -22,14 +22,8 @@ import { redisExtension } from './collab/redis';
 import { YjsBridge, yjsBridgePathPrefix } from './collab/yjsBridge';
 import type { CocodeConfig } from './config';
 import { requireUser } from './rest/authenticate';
-import { agreementRoutes } from './rest/agreementRoutes';
-import { authRoutes } from './rest/authRoutes';
-import { documentRoutes } from './rest/documentRoutes';
-import { errorHandler, unknownRoute } from './rest/errors';
-import { healthRoutes } from './rest/healthRoutes';
-import { projectRoutes } from './rest/projectRoutes';
-import { requestSchemas } from '../shared/api/requests';
-import { CocodeService } from './service';
+import { restApi } from './rest/api';
+import { createServices, type Services } from './services';
 import { openStorage } from './storage/open';
 import type { Storage } from './storage/types';
 
@@ -37,7 +31,7 @@ export interface CocodeServer {
   /** Base URL, e.g. http://127.0.0.1:41234 */
   url: string;
   port: number;
-  service: CocodeService;
+  services: Services;
   storage: Storage;
   hocuspocus: Hocuspocus;
   anchorRepair: AnchorRepairExtension;
@@ -78,24 +72,20 @@ export async function startCocodeServer(config: CocodeConfig, injected: { storag
   });
   const gateway = new DocumentGateway(hocuspocus, durableLog);
   anchorRepair.attach(gateway);
-  const service = new CocodeService(storage.relational, gateway, config);
-  service.onAccessChanged = (projectId) => reapplyProjectAccess(hocuspocus, storage.relational, projectId);
-  const schemas = requestSchemas(config.limits);
+  const services = createServices(
+    {
+      store: storage.relational,
+      gateway,
+      config,
+      accessChanged: (projectId) => reapplyProjectAccess(hocuspocus, storage.relational, projectId),
+    },
+    durableLog,
+  );
 
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', 'loopback');
-  const api = express.Router();
-  api.use(express.json({ limit: config.limits.restBodyBytes }));
-  api.get('/health', (_req, res) => {
-    res.json({ ok: true });
-  });
-  const authenticated = requireUser(authenticator);
-  api.use(authRoutes(service, schemas, config.sessionTtlMs, authenticated));
-  api.use(authenticated, projectRoutes(service, schemas), documentRoutes(service, schemas), healthRoutes(service, durableLog), agreementRoutes(service));
-  api.use(unknownRoute);
-  api.use(errorHandler(log));
-  app.use('/api', api);
+  app.use('/api', restApi(services, config, requireUser(authenticator), log));
 
   if (config.serveClient && existsSync(config.clientDistDir)) {
     app.use(express.static(config.clientDistDir, { index: false, maxAge: '1h' }));
@@ -164,7 +154,7 @@ export async function startCocodeServer(config: CocodeConfig, injected: { storag
   return {
     url: `http://${displayHost}:${port}`,
     port,
-    service,
+    services,
     storage,
     hocuspocus,
     anchorRepair,

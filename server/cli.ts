@@ -2,7 +2,6 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { runAgreementCommand } from './cli/agreementCommand';
 import { loadConfig } from './config';
 
 const usage = `cocode: code interview transcripts together
@@ -34,7 +33,7 @@ async function serve(): Promise<number> {
   const server = await startCocodeServer(config);
   console.log(`cocode is running at ${server.url}  (data: ${config.dataDir})`);
   if (config.seedDemo) {
-    const demo = await seedDemoProject(server.service);
+    const demo = await seedDemoProject(server.services, server.storage.relational);
     if (demo) {
       console.log(`Demo project "${demo.projectName}" created. Sign in with:`);
       for (const account of demo.accounts) console.log(`  ${account.email}  /  ${account.password}   (${account.role})`);
@@ -79,8 +78,11 @@ export async function main(argv: string[]): Promise<number> {
       return 0;
     case 'serve':
       return serve();
-    case 'agreement':
+    case 'agreement': {
+      // Loaded on demand like the server, so `cocode --help` starts without the agreement engine.
+      const { runAgreementCommand } = await import('./cli/agreementCommand');
       return runAgreementCommand(rest, io);
+    }
     default:
       io.stderr(`cocode: unknown command "${command}". Run cocode --help.\n`);
       return 2;

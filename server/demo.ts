@@ -4,8 +4,8 @@
  * two coders, so co-coding, agreement and reconciliation can be tried at once.
  */
 import type { ProjectRole } from '../shared/authz';
-import type { CocodeService } from './service';
-import type { UserRecord } from './storage/types';
+import type { Services } from './services';
+import type { RelationalStore, UserRecord } from './storage/types';
 
 export const demoPassword = process.env.COCODE_DEMO_PASSWORD || 'cocode-demo';
 
@@ -127,37 +127,37 @@ export interface DemoSummary {
 }
 
 /** Creates the demo project when the store has no accounts yet; returns null otherwise. */
-export async function seedDemoProject(service: CocodeService): Promise<DemoSummary | null> {
-  if ((await service.store.countUsers()) > 0) return null;
+export async function seedDemoProject(services: Services, store: RelationalStore): Promise<DemoSummary | null> {
+  if ((await store.countUsers()) > 0) return null;
   const users: UserRecord[] = [];
-  const owner = await service.register({ email: accounts[0].email, name: accounts[0].name, password: demoPassword });
+  const owner = await services.accounts.register({ email: accounts[0].email, name: accounts[0].name, password: demoPassword });
   users.push(owner);
-  const project = await service.createProject(owner, { name: 'Clinical leadership in commissioning (demo)', blind: false });
+  const project = await services.projects.create(owner, { name: 'Clinical leadership in commissioning (demo)', blind: false });
   for (const account of accounts.slice(1)) {
-    await service.addMember(owner, project.id, { email: account.email, role: account.role });
-    users.push(await service.register({ email: account.email, name: account.name, password: demoPassword }));
+    await services.projects.addMember(owner, project.id, { email: account.email, role: account.role });
+    users.push(await services.accounts.register({ email: account.email, name: account.name, password: demoPassword }));
   }
 
   const codeIds = new Map<string, string>();
   for (const [order, group] of codebook.entries()) {
     const { children, ...fields } = group;
-    const parent = await service.createCode(owner, project.id, { ...fields, order });
+    const parent = await services.codebook.create(owner, project.id, { ...fields, order });
     codeIds.set(parent.name, parent.id);
     for (const [childOrder, child] of children.entries()) {
-      const code = await service.createCode(owner, project.id, { ...child, parentId: parent.id, color: group.color, order: childOrder });
+      const code = await services.codebook.create(owner, project.id, { ...child, parentId: parent.id, color: group.color, order: childOrder });
       codeIds.set(code.name, code.id);
     }
   }
 
   const documents = [];
-  for (const interview of interviews) documents.push(await service.createDocument(owner, project.id, interview));
+  for (const interview of interviews) documents.push(await services.documents.create(owner, project.id, interview));
 
   for (const [interviewIndex, coderNumber, codeName, quote] of demoCodings) {
     const document = documents[interviewIndex];
-    const { text } = await service.getDocument(owner, project.id, document.id);
+    const { text } = await services.documents.get(owner, project.id, document.id);
     const start = text.indexOf(quote);
     if (start < 0) throw new Error(`demo coding quote not found: ${quote}`);
-    await service.createCoding(users[coderNumber], project.id, document.id, {
+    await services.codings.create(users[coderNumber], project.id, document.id, {
       codeId: codeIds.get(codeName) as string,
       start,
       end: start + quote.length,

@@ -1,39 +1,32 @@
+/** `/auth/*` and `/me`: registration, sign-in, sign-out and tokens (SPEC A1, A5, A6). */
 import { type CookieOptions, type RequestHandler, Router } from 'express';
-import { credentialFromHeaders, hashToken, sessionCookieName } from '../auth/tokens';
-import type { CocodeService } from '../service';
-import { actor } from './authenticate';
 import type { RequestSchemas } from '../../shared/api/requests';
+import { credentialFromHeaders, sessionCookieName } from '../auth/tokens';
+import type { Services } from '../services';
+import { actor } from './authenticate';
 import { parseBody } from './validation';
 
-export function authRoutes(service: CocodeService, schemas: RequestSchemas, sessionTtlMs: number, requireUser: RequestHandler) {
+export function authRoutes({ accounts }: Services, schemas: RequestSchemas, sessionTtlMs: number, requireUser: RequestHandler) {
   const router = Router();
-  const cookie = (secure: boolean): CookieOptions => ({
-    httpOnly: true,
-    sameSite: 'lax',
-    secure,
-    path: '/',
-    maxAge: sessionTtlMs,
-  });
+  const cookie = (secure: boolean): CookieOptions => ({ httpOnly: true, sameSite: 'lax', secure, path: '/', maxAge: sessionTtlMs });
 
   router.post('/auth/register', async (req, res) => {
-    const body = parseBody(schemas.register, req.body);
-    const user = await service.register(body);
-    const token = await service.issueToken(user.id, 'session');
+    const user = await accounts.register(parseBody(schemas.register, req.body));
+    const token = await accounts.issueToken(user.id, 'session');
     res.cookie(sessionCookieName, token, cookie(req.secure));
     res.status(201).json({ user, token });
   });
 
   router.post('/auth/login', async (req, res) => {
-    const body = parseBody(schemas.login, req.body);
-    const user = await service.login(body, req.ip ?? 'unknown');
-    const token = await service.issueToken(user.id, 'session');
+    const user = await accounts.login(parseBody(schemas.login, req.body), req.ip ?? 'unknown');
+    const token = await accounts.issueToken(user.id, 'session');
     res.cookie(sessionCookieName, token, cookie(req.secure));
     res.json({ user, token });
   });
 
   router.post('/auth/logout', async (req, res) => {
     const credential = credentialFromHeaders(req.headers);
-    if (credential) await service.store.deleteToken(hashToken(credential));
+    if (credential) await accounts.logout(credential);
     res.clearCookie(sessionCookieName, { path: '/' });
     res.status(204).end();
   });
@@ -44,7 +37,7 @@ export function authRoutes(service: CocodeService, schemas: RequestSchemas, sess
 
   /** A long-lived bearer token for scripts (the session cookie is for browsers). */
   router.post('/auth/tokens', requireUser, async (req, res) => {
-    res.status(201).json({ token: await service.issueToken(actor(req).id, 'api') });
+    res.status(201).json({ token: await accounts.issueToken(actor(req).id, 'api') });
   });
 
   return router;

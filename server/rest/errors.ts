@@ -1,31 +1,26 @@
-/** Every REST error leaves as `{"error": {"code", "message"}}` with a fitting HTTP status. */
+/** Every REST error leaves as `{"error": {"code", "message"}}` with the status its kind maps to. */
 import type { ErrorRequestHandler, RequestHandler } from 'express';
+import { DomainError, type DomainErrorKind, notFound } from '../errors';
 
-export class HttpError extends Error {
-  constructor(
-    readonly status: number,
-    readonly code: string,
-    message: string,
-  ) {
-    super(message);
-  }
-}
-
-export const badRequest = (message: string, code = 'invalid_request') => new HttpError(400, code, message);
-export const unauthorized = (message = 'sign in first (session cookie or Authorization: Bearer <token>)') =>
-  new HttpError(401, 'unauthorized', message);
-export const forbidden = (message: string) => new HttpError(403, 'forbidden', message);
-export const notFound = (message: string) => new HttpError(404, 'not_found', message);
-export const conflict = (message: string, code = 'conflict') => new HttpError(409, code, message);
+const statusOf: Record<DomainErrorKind, number> = {
+  invalid: 400,
+  unauthenticated: 401,
+  forbidden: 403,
+  not_found: 404,
+  conflict: 409,
+  too_large: 413,
+  unsupported: 415,
+  rate_limited: 429,
+};
 
 export const unknownRoute: RequestHandler = (req, _res, next) => {
-  next(new HttpError(404, 'not_found', `no API route ${req.method} ${req.path}`));
+  next(notFound(`no API route ${req.method} ${req.path}`));
 };
 
 export function errorHandler(log: (message: string) => void): ErrorRequestHandler {
   return (error, _req, res, _next) => {
-    if (error instanceof HttpError) {
-      res.status(error.status).json({ error: { code: error.code, message: error.message } });
+    if (error instanceof DomainError) {
+      res.status(statusOf[error.kind]).json({ error: { code: error.code, message: error.message } });
       return;
     }
     // body-parser errors carry a status and a type.
@@ -38,8 +33,8 @@ export function errorHandler(log: (message: string) => void): ErrorRequestHandle
       res.status(400).json({ error: { code: 'malformed_json', message: `request body is not valid JSON: ${error.message}` } });
       return;
     }
-    if (typeof (error as { status?: number }).status === 'number' && (error as { status: number }).status < 500) {
-      const status = (error as { status: number }).status;
+    const status = (error as { status?: unknown }).status;
+    if (typeof status === 'number' && status < 500) {
       res.status(status).json({ error: { code: type ?? 'invalid_request', message: String(error.message) } });
       return;
     }

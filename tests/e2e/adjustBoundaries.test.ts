@@ -28,10 +28,10 @@ describe.runIf(browserTestsEnabled())('adjusting coding boundaries', () => {
   it('widens a coding by keyboard, live for the other coder, as one undo step', { timeout: 90_000 }, async () => {
     const documentId = await documentIdByTitle(suite.environment.server, suite.projectId, 'Interview 01');
     const tom = await userRecord(suite.environment.server, 'coder1@demo.cocode');
-    const tomsCodings = () => suite.environment.server.service.listCodings(tom, suite.projectId, documentId, 'me');
+    const tomsCodings = () => suite.environment.server.services.codings.list(tom, suite.projectId, documentId, 'me');
     const before = (await tomsCodings()).find((coding) => coding.text === oldQuote);
     if (!before) throw new Error('the demo coding is missing');
-    await suite.environment.server.service.updateCoding(tom, suite.projectId, documentId, before.id, { memo: 'Two sessions: generous on paper only.' });
+    await suite.environment.server.services.codings.update(tom, suite.projectId, documentId, before.id, { memo: 'Two sessions: generous on paper only.' });
     const codingNow = async () => (await tomsCodings()).find((coding) => coding.id === before.id);
 
     const a = await signedInPage(suite.environment, 'coder1@demo.cocode');
@@ -93,7 +93,7 @@ describe.runIf(browserTestsEnabled())('adjusting coding boundaries', () => {
   it('keeps a memo typed but not yet saved when the coder starts adjusting', { timeout: 60_000 }, async () => {
     const documentId = await documentIdByTitle(suite.environment.server, suite.projectId, 'Interview 02');
     const grace = await userRecord(suite.environment.server, 'coder2@demo.cocode');
-    const gracesCodings = () => suite.environment.server.service.listCodings(grace, suite.projectId, documentId, 'me');
+    const gracesCodings = () => suite.environment.server.services.codings.list(grace, suite.projectId, documentId, 'me');
     const coding = (await gracesCodings()).find((entry) => entry.text === 'The patient panel came to one of our meetings');
     if (!coding) throw new Error('the demo coding is missing');
     const { context, page } = await signedInPage(suite.environment, 'coder2@demo.cocode');

@@ -90,7 +90,7 @@ describe.runIf(browserTestsEnabled())('agreement tab', () => {
 
   it('tells a coder of a blind project why agreement is hidden', { timeout: 60_000 }, async () => {
     const owner = await userRecord(suite.environment.server, 'lead@demo.cocode');
-    await suite.environment.server.service.updateProject(owner, suite.projectId, { blind: true });
+    await suite.environment.server.services.projects.update(owner, suite.projectId, { blind: true });
     const { context, page } = await signedInPage(suite.environment, 'coder1@demo.cocode');
     try {
       await page.goto(`${suite.environment.server.url}/p/${suite.projectId}`);
@@ -103,7 +103,7 @@ describe.runIf(browserTestsEnabled())('agreement tab', () => {
       await screenshot(page, 'agreement-blind');
     } finally {
       await context.close();
-      await suite.environment.server.service.updateProject(owner, suite.projectId, { blind: false });
+      await suite.environment.server.services.projects.update(owner, suite.projectId, { blind: false });
     }
   });
 });

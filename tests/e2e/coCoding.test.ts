@@ -68,7 +68,7 @@ describe.runIf(browserTestsEnabled())('co-coding in the browser', () => {
     const a = await signedInPage(suite.environment, 'coder1@demo.cocode');
     const b = await signedInPage(suite.environment, 'coder2@demo.cocode');
     try {
-      await suite.environment.server.service.updateProject(owner, suite.projectId, { blind: true });
+      await suite.environment.server.services.projects.update(owner, suite.projectId, { blind: true });
       await openTranscript(a.page, suite.environment.server.url, suite.projectId, documentId);
       await selectPhrase(a.page, 'The clinicians are stretched thin');
       await codeSelection(a.page, 'Weak management support');
@@ -80,7 +80,7 @@ describe.runIf(browserTestsEnabled())('co-coding in the browser', () => {
       await expect(stripe(b.page, 'Weak management support').count()).resolves.toBe(0);
       await screenshot(b.page, 'coding-view-blind');
     } finally {
-      await suite.environment.server.service.updateProject(owner, suite.projectId, { blind: false });
+      await suite.environment.server.services.projects.update(owner, suite.projectId, { blind: false });
       await a.context.close();
       await b.context.close();
     }
@@ -89,8 +89,8 @@ describe.runIf(browserTestsEnabled())('co-coding in the browser', () => {
   it('lets a viewer read but change nothing', { timeout: 90_000 }, async () => {
     const documentId = await documentIdByTitle(suite.environment.server, suite.projectId, 'Interview 01');
     const owner = await userRecord(suite.environment.server, 'lead@demo.cocode');
-    await suite.environment.server.service.addMember(owner, suite.projectId, { email: 'viewer@demo.cocode', role: 'viewer' });
-    await suite.environment.server.service.register({ email: 'viewer@demo.cocode', name: 'Val Viewer', password: 'cocode-demo' });
+    await suite.environment.server.services.projects.addMember(owner, suite.projectId, { email: 'viewer@demo.cocode', role: 'viewer' });
+    await suite.environment.server.services.accounts.register({ email: 'viewer@demo.cocode', name: 'Val Viewer', password: 'cocode-demo' });
     const viewer = await signedInPage(suite.environment, 'viewer@demo.cocode');
     try {
       await openTranscript(viewer.page, suite.environment.server.url, suite.projectId, documentId);
@@ -174,7 +174,7 @@ describe.runIf(browserTestsEnabled())('co-coding in the browser', () => {
   it('merges two codes in the codebook without losing a coding', { timeout: 90_000 }, async () => {
     const documentId = await documentIdByTitle(suite.environment.server, suite.projectId, 'Interview 02');
     const owner = await userRecord(suite.environment.server, 'lead@demo.cocode');
-    const countAll = async () => (await suite.environment.server.service.listCodings(owner, suite.projectId, documentId, 'all')).length;
+    const countAll = async () => (await suite.environment.server.services.codings.list(owner, suite.projectId, documentId, 'all')).length;
     const before = await countAll();
     const lead = await signedInPage(suite.environment, 'lead@demo.cocode');
     const a = await signedInPage(suite.environment, 'coder2@demo.cocode');

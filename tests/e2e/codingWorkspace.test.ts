@@ -28,7 +28,7 @@ describe.runIf(browserTestsEnabled())('coding workspace tools', () => {
 
   it("undoes and redoes one's own coding actions, never other people's", { timeout: 90_000 }, async () => {
     const documentId = await documentIdByTitle(suite.environment.server, suite.projectId, 'Interview 03');
-    const codes = await suite.environment.server.service.listCodes(await userRecord(suite.environment.server, 'lead@demo.cocode'), suite.projectId);
+    const codes = await suite.environment.server.services.codebook.list(await userRecord(suite.environment.server, 'lead@demo.cocode'), suite.projectId);
     const codeId = (name: string) => codes.find((code) => code.name === name)?.id as string;
     const a = await signedInPage(suite.environment, 'coder1@demo.cocode');
     const b = await signedInPage(suite.environment, 'coder2@demo.cocode');
@@ -44,9 +44,9 @@ describe.runIf(browserTestsEnabled())('coding workspace tools', () => {
       // (the REST API, like the server's repair pass): neither is Tom's to undo here.
       await selectPhrase(b.page, 'The clinicians are stretched thin');
       await codeSelection(b.page, 'Weak management support');
-      const text = (await suite.environment.server.service.getDocument(await userRecord(suite.environment.server, 'coder1@demo.cocode'), suite.projectId, documentId)).text;
+      const text = (await suite.environment.server.services.documents.get(await userRecord(suite.environment.server, 'coder1@demo.cocode'), suite.projectId, documentId)).text;
       const start = text.indexOf('Fewer people falling between health and social care');
-      await suite.environment.server.service.createCoding(await userRecord(suite.environment.server, 'coder1@demo.cocode'), suite.projectId, documentId, {
+      await suite.environment.server.services.codings.create(await userRecord(suite.environment.server, 'coder1@demo.cocode'), suite.projectId, documentId, {
         codeId: codeId('Service redesign'),
         start,
         end: start + 'Fewer people falling between health and social care'.length,
@@ -130,7 +130,7 @@ describe.runIf(browserTestsEnabled())('coding workspace tools', () => {
 
   it('reorders and nests codes by drag and drop and by keyboard, and refuses cycles', { timeout: 60_000 }, async () => {
     const owner = await userRecord(suite.environment.server, 'lead@demo.cocode');
-    const codesNow = () => suite.environment.server.service.listCodes(owner, suite.projectId);
+    const codesNow = () => suite.environment.server.services.codebook.list(owner, suite.projectId);
     const byName = async (name: string) => (await codesNow()).find((code) => code.name === name);
     const lead = await signedInPage(suite.environment, 'lead@demo.cocode');
     try {

@@ -40,7 +40,7 @@ export async function startE2eEnvironment(): Promise<E2eEnvironment> {
   if (!existsSync(path.join(clientDistDir, 'index.html'))) throw new Error('client/dist is missing: run `npm run build` first');
   const dataDir = mkdtempSync(path.join(tmpdir(), 'cocode-e2e-'));
   const server = await startCocodeServer(loadConfig({}, { port: 0, host: '127.0.0.1', dataDir, quiet: true, clientDistDir }));
-  const demo = await seedDemoProject(server.service);
+  const demo = await seedDemoProject(server.services, server.storage.relational);
   if (!demo) throw new Error('the demo seed did not run on an empty store');
   const browser = await chromium.launch({ executablePath: chromiumPath, args: chromiumArgs });
   mkdirSync(artifactsDir, { recursive: true });
@@ -73,13 +73,13 @@ export function demoEnvironmentPerSuite(): { environment: E2eEnvironment; projec
 }
 
 export async function userRecord(server: CocodeServer, email: string) {
-  const user = await server.service.store.getUserByEmail(email);
+  const user = await server.storage.relational.getUserByEmail(email);
   if (!user) throw new Error(`no demo account ${email}`);
   return user;
 }
 
 export async function documentIdByTitle(server: CocodeServer, projectId: string, titleStart: string): Promise<string> {
-  const document = (await server.service.store.listDocuments(projectId)).find((d) => d.title.startsWith(titleStart));
+  const document = (await server.storage.relational.listDocuments(projectId)).find((d) => d.title.startsWith(titleStart));
   if (!document) throw new Error(`no document titled ${titleStart}…`);
   return document.id;
 }

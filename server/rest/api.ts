@@ -1,0 +1,39 @@
+/** The REST API under `/api`: one router per resource, behind body parsing and authentication. */
+import express, { type RequestHandler } from 'express';
+import { requestSchemas } from '../../shared/api/requests';
+import type { CocodeConfig } from '../config';
+import type { Services } from '../services';
+import { agreementRoutes } from './agreementRoutes';
+import { authRoutes } from './authRoutes';
+import { codeRoutes } from './codeRoutes';
+import { codingRoutes } from './codingRoutes';
+import { documentRoutes } from './documentRoutes';
+import { errorHandler, unknownRoute } from './errors';
+import { healthRoutes } from './healthRoutes';
+import { memberRoutes } from './memberRoutes';
+import { progressRoutes } from './progressRoutes';
+import { projectRoutes } from './projectRoutes';
+
+export function restApi(services: Services, config: CocodeConfig, requireUser: RequestHandler, log: (message: string) => void) {
+  const schemas = requestSchemas(config.limits);
+  const api = express.Router();
+  api.use(express.json({ limit: config.limits.restBodyBytes }));
+  api.get('/health', (_req, res) => {
+    res.json({ ok: true });
+  });
+  api.use(authRoutes(services, schemas, config.sessionTtlMs, requireUser));
+  api.use(
+    requireUser,
+    projectRoutes(services, schemas),
+    memberRoutes(services, schemas),
+    codeRoutes(services, schemas),
+    progressRoutes(services),
+    documentRoutes(services, schemas),
+    codingRoutes(services, schemas),
+    healthRoutes(services),
+    agreementRoutes(services),
+  );
+  api.use(unknownRoute);
+  api.use(errorHandler(log));
+  return api;
+}

@@ -1,0 +1,12 @@
+/** What every domain service is built from: the relational store, the live documents and the config. */
+import type { DocumentGateway } from '../collab/gateway';
+import type { CocodeConfig } from '../config';
+import type { RelationalStore } from '../storage/types';
+
+export interface ServiceContext {
+  store: RelationalStore;
+  gateway: DocumentGateway;
+  config: CocodeConfig;
+  /** Called after a change that can narrow someone's access, so open connections are re-checked (SPEC A3). */
+  accessChanged(projectId: string): Promise<void>;
+}

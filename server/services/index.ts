@@ -1,0 +1,36 @@
+/** The application's domain services, one per domain, built once per server from one context. */
+import { AccessService } from './access';
+import { AccountService } from './accounts';
+import { AgreementService } from './agreement';
+import { CodebookService } from './codebook';
+import { CodingService } from './codings';
+import type { ServiceContext } from './context';
+import { DocumentService } from './documents';
+import { HealthService, type StoredDocumentProblems } from './health';
+import { ProjectService } from './projects';
+
+export interface Services {
+  access: AccessService;
+  accounts: AccountService;
+  projects: ProjectService;
+  codebook: CodebookService;
+  documents: DocumentService;
+  codings: CodingService;
+  agreement: AgreementService;
+  health: HealthService;
+}
+
+export function createServices(context: ServiceContext, problems: StoredDocumentProblems): Services {
+  const access = new AccessService(context.store);
+  const codebook = new CodebookService(context, access);
+  return {
+    access,
+    accounts: new AccountService(context.store, context.config),
+    projects: new ProjectService(context, access),
+    codebook,
+    documents: new DocumentService(context, access),
+    codings: new CodingService(context, access, codebook),
+    agreement: new AgreementService(context, access),
+    health: new HealthService(context, access, problems),
+  };
+}

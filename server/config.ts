@@ -30,6 +30,16 @@ export interface Limits {
   memoMaxChars: number;
   codeTextFieldMaxChars: number;
   codesPerProjectMax: number;
+  /** Largest REFI-QDA archive (.qdpx) or codebook (.qdc) accepted for import. */
+  importMaxBytes: number;
+  /** Most entries an imported zip may list in its central directory. */
+  zipEntriesMax: number;
+  /** Most bytes an imported zip may inflate to, declared or real, over all entries read. */
+  zipUncompressedMaxBytes: number;
+  /** Highest uncompressed/compressed size ratio of an imported zip (zip bombs reach 1000:1). */
+  zipCompressionRatioMax: number;
+  /** Deepest element nesting an imported XML file may have. */
+  xmlDepthMax: number;
 }
 
 export interface CocodeConfig {
@@ -77,6 +87,11 @@ export const defaultLimits: Limits = {
   memoMaxChars: 10_000,
   codeTextFieldMaxChars: 5_000,
   codesPerProjectMax: 2_000,
+  importMaxBytes: 100 * 1024 * 1024,
+  zipEntriesMax: 10_000,
+  zipUncompressedMaxBytes: 512 * 1024 * 1024,
+  zipCompressionRatioMax: 200,
+  xmlDepthMax: 256,
 };
 
 const repoRoot = path.resolve(import.meta.dirname, '..');

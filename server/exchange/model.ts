@@ -65,6 +65,13 @@ export interface ExchangeCoding {
   createdBy: string;
 }
 
+/** A project-level note (a REFI-QDA Note that is not the memo of a coding). */
+export interface ExchangeNote {
+  id: string;
+  title: string;
+  text: string;
+}
+
 export interface ExchangeProject {
   name: string;
   /** Project settings that travel with it. */
@@ -73,6 +80,8 @@ export interface ExchangeProject {
   codes: ExchangeCode[];
   sources: ExchangeSource[];
   codings: ExchangeCoding[];
+  /** Project-level notes, where a format carries them (REFI-QDA). */
+  notes?: ExchangeNote[];
 }
 
 /** The canonical plain text of a source (SPEC C1). */

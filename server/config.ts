@@ -30,6 +30,17 @@ export interface Limits {
   memoMaxChars: number;
   codeTextFieldMaxChars: number;
   codesPerProjectMax: number;
+  /** Largest transcript file (TXT, MD, DOCX, VTT, SRT) accepted for import. */
+  transcriptFileMaxBytes: number;
+  /** Most bytes a DOCX may unpack to (all its parts together): a guard against zip bombs. */
+  docxUnpackedMaxBytes: number;
+  /** Largest participant-attribute sheet (CSV) accepted. */
+  attributeSheetMaxBytes: number;
+  attributeSheetRowsMax: number;
+  /** Most speaker labels an owner may list for the custom speaker pattern. */
+  speakerLabelsMax: number;
+  /** Most entries of a pseudonymisation mapping. */
+  pseudonymEntriesMax: number;
   /** Largest REFI-QDA archive (.qdpx) or codebook (.qdc) accepted for import. */
   importMaxBytes: number;
   /** Most entries an imported zip may list in its central directory. */
@@ -87,6 +98,12 @@ export const defaultLimits: Limits = {
   memoMaxChars: 10_000,
   codeTextFieldMaxChars: 5_000,
   codesPerProjectMax: 2_000,
+  transcriptFileMaxBytes: 20 * 1024 * 1024,
+  docxUnpackedMaxBytes: 100 * 1024 * 1024,
+  attributeSheetMaxBytes: 2 * 1024 * 1024,
+  attributeSheetRowsMax: 10_000,
+  speakerLabelsMax: 200,
+  pseudonymEntriesMax: 5_000,
   importMaxBytes: 100 * 1024 * 1024,
   zipEntriesMax: 10_000,
   zipUncompressedMaxBytes: 512 * 1024 * 1024,

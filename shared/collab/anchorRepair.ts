@@ -4,6 +4,7 @@
  * each coding's quote and last offsets let us find its words again. Pure: the server applies the
  * plan to the layer docs (SPEC C3).
  */
+import { codingOffsets } from './codings';
 import type { CodingPatch, StoredCoding } from './schema';
 import { endAssoc, startAssoc, type TranscriptIndex } from './transcriptIndex';
 
@@ -34,11 +35,11 @@ export function planAnchorRepairs(index: TranscriptIndex, codings: StoredCoding[
   const text = index.text;
   const plan: PlannedRepair[] = [];
   for (const coding of codings) {
-    const resolved = index.resolveAnchors(coding.start, coding.end);
+    const resolved = codingOffsets(index, coding);
     // Pending codings point at transcript items not received yet: never touch them.
     if (resolved.status === 'pending') continue;
-    if (resolved.status === 'ok' && resolved.start !== undefined && resolved.end !== undefined) {
-      const quote = text.slice(resolved.start, resolved.end);
+    if (resolved.status === 'ok') {
+      const quote = resolved.text;
       if (quote !== coding.quote || resolved.start !== coding.lastStart || resolved.end !== coding.lastEnd || coding.orphaned)
         plan.push({
           codingId: coding.id,
@@ -47,6 +48,7 @@ export function planAnchorRepairs(index: TranscriptIndex, codings: StoredCoding[
         });
       continue;
     }
+    // Collapsed, lost, or anchors that do not decode (K5): find the words again from the quote.
     const found = findQuoteNear(text, coding.quote, coding.lastStart);
     const start = found === null ? null : index.encodeAnchor(found, startAssoc);
     const end = found === null ? null : index.encodeAnchor(found + coding.quote.length, endAssoc);

@@ -47,7 +47,7 @@ describe('coded diagnostics', () => {
     expect(found[0].message).toContain('Cleo');
   });
 
-  it('reports units dropped as unpairable, and incomplete units left out listwise', () => {
+  it('[G2] reports units dropped as unpairable, and incomplete units left out listwise', () => {
     const data: CodedValue[][] = [...healthy.map((row) => [...row, row[0]]), [1, null, null], [null, null, null], [2, 2, null]];
     const { diagnostics } = computeCodedAgreement(data);
     const unpairable = diagnostics.find((d) => d.kind === 'unpairable_units_dropped');
@@ -59,7 +59,7 @@ describe('coded diagnostics', () => {
     expect(kinds(healthy)).not.toContain('unpairable_units_dropped');
   });
 
-  it('leaves out a coder without values, and says so', () => {
+  it('[G2] leaves out a coder without values, and says so', () => {
     const data = healthy.map((row) => [row[0], null, row[1]]);
     const result = computeCodedAgreement(data, { coderNames: ['Ana', 'Ben', 'Cleo'] });
     const empty = result.diagnostics.find((d) => d.kind === 'coder_without_values');
@@ -68,7 +68,7 @@ describe('coded diagnostics', () => {
     expect(result.statistics.cohen_kappa).toBe(computeCodedAgreement(healthy).statistics.cohen_kappa);
   });
 
-  it('reports alpha without variation as null, with the convention kept apart', () => {
+  it('[G3] reports alpha without variation as null, with the convention kept apart', () => {
     const { statistics, diagnostics } = computeCodedAgreement(Array.from({ length: 35 }, () => [2, 2, 2]), { level: 'interval' });
     for (const metric of ['nominal', 'ordinal', 'interval', 'ratio']) {
       expect(statistics[`kripp_alpha_${metric}`]).toBeNull();
@@ -85,7 +85,7 @@ describe('coded diagnostics', () => {
     expect(kinds(healthy)).not.toContain('no_variation');
   });
 
-  it('explains undefined statistics when no unit is pairable or complete', () => {
+  it('[G3] explains undefined statistics when no unit is pairable or complete', () => {
     const { statistics, diagnostics } = computeCodedAgreement([
       [1, null],
       [null, 2],
@@ -97,7 +97,7 @@ describe('coded diagnostics', () => {
     expect(messages.some((m) => m.includes('cohen_kappa') && m.includes('no unit was coded by every coder'))).toBe(true);
   });
 
-  it('leaves out statistics that do not apply', () => {
+  it('[G1] leaves out statistics that do not apply', () => {
     const three = computeCodedAgreement(healthy.map(([a, b]) => [a, b, a])).statistics;
     expect(three).not.toHaveProperty('cohen_kappa');
     expect(three).not.toHaveProperty('scott_pi');
@@ -117,7 +117,7 @@ describe('coded diagnostics', () => {
     expect(() => computeCodedAgreement([[-1, 2]], { level: 'ratio' })).toThrow(/must not be negative/);
   });
 
-  it('warns when bootstrap intervals rest on few or undefined resamples', () => {
+  it('[G4] warns when bootstrap intervals rest on few or undefined resamples', () => {
     const few = computeCodedAgreement(healthy, { bootstrap: { draws: 50, seed: 1 } }).diagnostics;
     expect(few.some((d) => d.kind === 'bootstrap_degenerate' && d.value === 50)).toBe(true);
     // One unit decides everything: most unit resamples hold one category only, so kappa is 0/0 there.

@@ -33,7 +33,7 @@ function toleranceFor(fixture: CodedFixture, key: string): number {
 
 const codedFixtureNames = listAgreementFixtures().filter((name) => !name.startsWith('unitized_') && !name.startsWith('gamma_'));
 
-describe.skipIf(!agreementFixturesAvailable)('coded-unit agreement against the reference fixtures', () => {
+describe.skipIf(!agreementFixturesAvailable)('[G5] coded-unit agreement against the reference fixtures', () => {
   it('finds the coded-unit fixtures', () => {
     expect(codedFixtureNames.length).toBeGreaterThanOrEqual(12);
   });

@@ -166,7 +166,7 @@ describe('bootstrap intervals', () => {
     unit % 5 === 0 ? null : unit % 9 === 0 ? ((unit + 2) % 4) + 1 : (unit % 4) + 1,
   ]);
 
-  it('is reproducible with the same seed and differs with another seed', () => {
+  it('[G4] is reproducible with the same seed and differs with another seed', () => {
     const first = computeCodedAgreement(data, { level: 'ordinal', bootstrap: { draws: 300, seed: 42 } });
     const again = computeCodedAgreement(data, { level: 'ordinal', bootstrap: { draws: 300, seed: 42 } });
     const other = computeCodedAgreement(data, { level: 'ordinal', bootstrap: { draws: 300, seed: 43 } });
@@ -175,7 +175,7 @@ describe('bootstrap intervals', () => {
     expect(other.intervals.gwet_ac1).not.toEqual(first.intervals.gwet_ac1);
   });
 
-  it('brackets the estimate, labels the method and reports q for alpha only', () => {
+  it('[G4] brackets the estimate, labels the method and reports q for alpha only', () => {
     const { statistics, intervals } = computeCodedAgreement(data, { level: 'ordinal', bootstrap: { draws: 1000, seed: 7, confidence: 0.9 } });
     for (const key of ['kripp_alpha_nominal', 'kripp_alpha_ordinal', 'gwet_ac1', 'fleiss_kappa', 'percent_agreement_pairwise']) {
       const interval = intervals[key];

@@ -40,7 +40,7 @@ describe('GET /api/projects/:projectId/agreement', () => {
     await server.dispose();
   });
 
-  it('computes per-code agreement on speaker turns from the coders\' layers', async () => {
+  it('[G6] computes per-code agreement on speaker turns from the coders\' layers', async () => {
     const response = await owner.api.get(`/projects/${projectId}/agreement?unit=turn`);
     expect(response.status).toBe(200);
     const report = response.body;
@@ -73,12 +73,12 @@ describe('GET /api/projects/:projectId/agreement', () => {
     expect(report.diagnostics.some((item: { message: string }) => /"1"|"0"/.test(item.message))).toBe(false);
   });
 
-  it('a whole-document unit sees full agreement (both coded the code somewhere)', async () => {
+  it('[G6] a whole-document unit sees full agreement (both coded the code somewhere)', async () => {
     const report = (await owner.api.get(`/projects/${projectId}/agreement?unit=document`)).body;
     expect(report.byCode[0].statistics.percent_agreement_pairwise).toBe(1);
   });
 
-  it('bootstrap intervals are reproducible for a seed', async () => {
+  it('[G4] bootstrap intervals are reproducible for a seed', async () => {
     const first = (await owner.api.get(`/projects/${projectId}/agreement?unit=sentence&bootstrap=200&seed=9`)).body;
     const second = (await owner.api.get(`/projects/${projectId}/agreement?unit=sentence&bootstrap=200&seed=9`)).body;
     expect(first.overall.intervals.percent_agreement_pairwise).toBeDefined();

@@ -136,7 +136,7 @@ describe('projects, codebook, documents and codings', () => {
     expect((await stranger.api.get(`${codingsPath()}?layer=me`)).status).toBe(404);
   });
 
-  it('[V1] every invalid coding is refused with a specific message and writes nothing', async () => {
+  it('[V1][K1][K2][K4] every invalid coding is refused with a specific message and writes nothing', async () => {
     const emoji = text.indexOf('😀');
     const archived = (await owner.api.post(`/projects/${projectId}/codes`, { name: 'Old', archived: true })).body.id;
     const cases: [unknown, number, RegExp][] = [
@@ -170,7 +170,7 @@ describe('projects, codebook, documents and codings', () => {
     expect((await coder.api.get(`${codingsPath()}?layer=me`)).body).toEqual([]);
   });
 
-  it('a valid coding round-trips with its exact words, memo edits and code changes, and deletion', async () => {
+  it('[K1][K3] a valid coding round-trips with its exact words, memo edits and code changes, and deletion', async () => {
     const start = text.indexOf('councillor 😀');
     const created = await coder.api.post(codingsPath(), { codeId, start, end: start + 'councillor 😀'.length, memo: 'who chairs' });
     expect(created.status).toBe(201);

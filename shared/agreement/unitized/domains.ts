@@ -11,7 +11,7 @@
 import { type AgreementDiagnostic, diagnostic } from '../diagnostics.js';
 import { computeUnitizedFamily2016 } from './alpha2016.js';
 import { GAP } from './continuum.js';
-import type { UnitizedInput } from './index.js';
+import type { UnitizedInput } from './types.js';
 import { buildTilings, prepareUnitizedData } from './prepare.js';
 
 export interface DomainFamily {

@@ -14,18 +14,9 @@ import { computeUnitizedFamily2016, type UnitizedFamily2016 } from './alpha2016.
 import { bootstrapUnitizedFamily } from './bootstrap.js';
 import { mergeSameCodeOverlaps } from './continuum.js';
 import { buildTilings, type PreparedUnitizedData, prepareUnitizedData } from './prepare.js';
+import type { UnitizedInput } from './types.js';
 
-export interface UnitizedSegment {
-  coder: string;
-  start: number;
-  end: number;
-  code: string;
-}
-
-export interface UnitizedInput {
-  continuum: { begin: number; end: number };
-  data: UnitizedSegment[];
-}
+export type { UnitizedInput, UnitizedSegment } from './types.js';
 
 /** Codes with fewer segments than this (over all coders) get a `sparse_code` warning. */
 const SPARSE_CODE_MIN_SEGMENTS = 5;

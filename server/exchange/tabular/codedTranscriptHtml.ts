@@ -241,7 +241,7 @@ mark.coding[data-depth="1"] { padding: 0.3em 0; }
 mark.coding[data-depth="2"] { padding: 0.2em 0; }
 mark.coding[data-depth="3"] { padding: 0.1em 0; }
 .margin ul { list-style: none; margin: 0; padding: 0; }
-.margin-label { border-left: 4px solid #888; padding: 0.1rem 0 0.1rem 0.5rem; margin-bottom: 0.5rem; font-size: 0.85rem; }
+.margin-label { border-left: 4px solid #888; padding: 0.1rem 0 0.1rem 0.5rem; margin-bottom: 0.5rem; font-size: 0.85rem; overflow-wrap: anywhere; }
 .code-name { font-weight: 600; }
 .coder { color: #555; }
 .passage { display: block; color: #444; font-style: italic; }

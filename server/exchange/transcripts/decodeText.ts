@@ -53,32 +53,27 @@ export function firstInvalidUtf8Offset(bytes: Uint8Array, from = 0): number {
   return -1;
 }
 
-/** Byte offset of the first unpaired surrogate in UTF-16 text that started `bomBytes` into the file. */
-function firstUnpairedSurrogateOffset(text: string, bomBytes: number): number {
-  for (let index = 0; index < text.length; index += 1) {
-    const unit = text.charCodeAt(index);
+/** Byte offset of the first unpaired surrogate in UTF-16 code units after the 2-byte BOM, or -1. */
+function firstUnpairedSurrogateOffset(bytes: Uint8Array, littleEndian: boolean): number {
+  const unitAt = (offset: number) => (littleEndian ? bytes[offset] | (bytes[offset + 1] << 8) : (bytes[offset] << 8) | bytes[offset + 1]);
+  for (let offset = 2; offset + 1 < bytes.length; offset += 2) {
+    const unit = unitAt(offset);
     if (unit >= 0xd800 && unit <= 0xdbff) {
-      const next = text.charCodeAt(index + 1);
-      if (next >= 0xdc00 && next <= 0xdfff) {
-        index += 1;
-        continue;
-      }
-      return bomBytes + index * 2;
-    }
-    if (unit >= 0xdc00 && unit <= 0xdfff) return bomBytes + index * 2;
+      const next = offset + 3 < bytes.length ? unitAt(offset + 2) : -1;
+      if (next < 0xdc00 || next > 0xdfff) return offset;
+      offset += 2;
+    } else if (unit >= 0xdc00 && unit <= 0xdfff) return offset;
   }
   return -1;
 }
 
 function decodeUtf16(bytes: Uint8Array, encoding: 'utf-16le' | 'utf-16be'): string {
-  const body = bytes.subarray(2);
-  if (body.length % 2 !== 0)
+  if (bytes.length % 2 !== 0)
     throw notDecodable(`not decodable as ${encoding.toUpperCase()}: the file ends in half a character (byte ${bytes.length - 1})`);
-  // Not `fatal`: the error would not say where; the surrogate scan below does.
-  const text = new TextDecoder(encoding, { ignoreBOM: true }).decode(body);
-  const offset = firstUnpairedSurrogateOffset(text, 2);
+  // The platform decoder would turn an unpaired surrogate into U+FFFD, or (fatal) not say where it is.
+  const offset = firstUnpairedSurrogateOffset(bytes, encoding === 'utf-16le');
   if (offset >= 0) throw notDecodable(`not decodable as ${encoding.toUpperCase()}: an unpaired surrogate at byte ${offset}`);
-  return text;
+  return new TextDecoder(encoding, { ignoreBOM: true }).decode(bytes.subarray(2));
 }
 
 // C0 controls other than tab, line feed, vertical tab, form feed and carriage return, plus DEL, do

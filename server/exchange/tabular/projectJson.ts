@@ -133,7 +133,8 @@ const issuesPerMessage = 5;
 export function readProjectJson(text: string, limits: Limits = defaultLimits): ExchangeProject {
   let parsed: unknown;
   try {
-    parsed = JSON.parse(text);
+    // Editors on Windows save UTF-8 with a byte order mark, which JSON.parse refuses.
+    parsed = JSON.parse(text.startsWith('\uFEFF') ? text.slice(1) : text);
   } catch (error) {
     throw invalid(`the file is not JSON: ${(error as Error).message}`, 'malformed_json');
   }

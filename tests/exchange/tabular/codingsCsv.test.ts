@@ -36,7 +36,7 @@ function tinyProject(): ExchangeProject {
       },
     ],
     codings: [
-      { id: 'k2', sourceId: 's', layer: { kind: 'consensus' }, codeId: 'c-stance', start: 15, end: 19, memo: '', createdAt: '2025-01-02T03:04:05.000Z', createdBy: 'u-dee' },
+      { id: 'k2', sourceId: 's', layer: { kind: 'consensus' }, codeId: 'c-stance', start: 15, end: 19, memo: 'line one\nline two', createdAt: '2025-01-02T03:04:05.000Z', createdBy: 'u-dee' },
       { id: 'k1', sourceId: 's', layer: { kind: 'coder', userId: 'u-dee' }, codeId: 'c-agree', start: 0, end: 3, memo: 'a "b", c\nd', createdAt: '2025-01-02T03:04:05.000Z', createdBy: 'u-dee' },
     ],
   };
@@ -51,7 +51,8 @@ describe('coded segments CSV', () => {
       [
         'document,site,speaker,timestamp,layer,coder,code,code path,start,end,text,memo,created',
         `Talk,'=North,A,00:01,coder,Dee,Agree,Stance > Agree,0,3,Yes,"a ""b"", c\nd",2025-01-02T03:04:05.000Z`,
-        `Talk,'=North,B,,consensus,Consensus,Stance,Stance,15,19,'-No.,,2025-01-02T03:04:05.000Z`,
+        // A line break alone is quoted too: R's read.csv ends the record at an unquoted "\n".
+        `Talk,'=North,B,,consensus,Consensus,Stance,Stance,15,19,'-No.,"line one\nline two",2025-01-02T03:04:05.000Z`,
         '',
       ].join('\r\n'),
     );

@@ -30,6 +30,10 @@ describe('project JSON export', () => {
     expect(projectJson(read)).toBe(exported);
   });
 
+  it('reads a file saved with a UTF-8 byte order mark', () => {
+    expect(readProjectJson(`\uFEFF${projectJson(studyProject())}`)).toEqual(studyProject());
+  });
+
   it('writes the same keys in the same order however the model objects were built', () => {
     const project = studyProject();
     const shuffled = {

@@ -6,7 +6,10 @@ import { type BootstrapInterval, computeCodedAgreement, type MeasurementLevel } 
 import { AgreementInputError, type AgreementInput, isMeasurementLevel, parseAgreementInput } from '../../shared/agreement/input';
 import { presenceMatrices, presenceRows } from '../../shared/agreement/segments/matrices';
 import type { TextRange } from '../../shared/agreement/segments/units';
-import { computeUnitizedAgreement, type UnitizedInput } from '../../shared/agreement/unitized/index';
+import { computeUnitizedAgreement, type UnitizedInput, type UnitizedSegment } from '../../shared/agreement/unitized/index';
+import { DomainError } from '../errors';
+import { sourceText } from '../exchange/model';
+import { readQdpx } from '../exchange/refi/index';
 
 export interface CommandIo {
   stdout: (text: string) => void;
@@ -21,13 +24,15 @@ export const agreementUsage = `Usage: cocode agreement <file> [--json] [--level 
 
   <file>           reliability data: JSON {"level", "data": [[...], ...]} (rows units, columns coders,
                    null missing), unitized JSON {"continuum", "data": [{"coder","start","end","code"}]},
-                   or CSV (wide: header of coder names; long: unit,coder,value)
+                   or CSV (wide: header of coder names; long: unit,coder,value), or a REFI-QDA project
+                   (.qdpx): each coder's selections, per source, as unitized data (consensus left out)
   --json           print {"statistics", "diagnostics", "intervals"} as JSON and nothing else
   --level L        nominal | ordinal | interval | ratio (overrides the file; CSV default nominal)
   --bootstrap N    N bootstrap resamples for confidence intervals (95 %)
   --seed S         seed of the bootstrap (default 1), for reproducible intervals
   --unit U         unitized data: also split the continuum into units and report coded-unit statistics
                    per code (present/absent per unit): window:N (N characters) or document
+                   (for a .qdpx, windows stay within a source and each source is one document)
   --unit-column C  wide CSV: the column holding unit identifiers (default: a first column named "unit")
 `;
 
@@ -110,24 +115,34 @@ export async function runAgreementCommand(argv: string[], io: CommandIo): Promis
     return EXIT_BAD_INPUT;
   }
 
-  let text: string;
+  let bytes: Buffer;
   try {
-    text = await readFile(options.file, 'utf8');
+    bytes = await readFile(options.file);
   } catch (error) {
     io.stderr(`cocode agreement: cannot read ${options.file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}\n`);
     return EXIT_BAD_INPUT;
   }
 
   let input: AgreementInput;
+  let project: ProjectContinuum | undefined;
   try {
-    input = parseAgreementInput(text, {
-      fileName: options.file,
-      level: options.level as MeasurementLevel | undefined,
-      unitColumn: options.unitColumn,
-    });
+    if (/\.qdpx$/i.test(options.file)) {
+      project = projectContinuum(readQdpx(new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength)));
+      input = { kind: 'unitized', input: project.input };
+    } else {
+      input = parseAgreementInput(bytes.toString('utf8'), {
+        fileName: options.file,
+        level: options.level as MeasurementLevel | undefined,
+        unitColumn: options.unitColumn,
+      });
+    }
   } catch (error) {
     if (error instanceof AgreementInputError) {
       io.stderr(`cocode agreement: ${oneLine(error.message)}\n`);
+      return EXIT_BAD_INPUT;
+    }
+    if (error instanceof DomainError) {
+      io.stderr(`cocode agreement: ${options.file}: ${oneLine(error.message)} (${error.code})\n`);
       return EXIT_BAD_INPUT;
     }
     throw error;
@@ -142,7 +157,7 @@ export async function runAgreementCommand(argv: string[], io: CommandIo): Promis
             coderNames: input.coderNames,
             bootstrap: options.bootstrapDraws === undefined ? undefined : { draws: options.bootstrapDraws, seed: options.seed },
           })
-        : unitizedReport(input.input, options);
+        : unitizedReport(input.input, options, project?.documents);
     if (input.kind === 'coded' && options.unit) {
       io.stderr('cocode agreement: --unit applies to unitized data only; reliability data already has units.\n');
       return EXIT_BAD_INPUT;
@@ -160,25 +175,80 @@ export async function runAgreementCommand(argv: string[], io: CommandIo): Promis
   if (options.json) {
     io.stdout(`${JSON.stringify({ statistics: report.statistics, diagnostics: report.diagnostics, intervals: report.intervals }, null, 2)}\n`);
   } else {
-    io.stdout(renderReport(options.file, input, report));
+    io.stdout(renderReport(options.file, input, report, project?.summary));
   }
   return EXIT_OK;
 }
 
-/** Units over the continuum: consecutive windows of N characters, or the whole continuum. */
-function continuumUnits(continuum: { begin: number; end: number }, unit: UnitChoice): TextRange[] {
-  if (unit.kind === 'document') return [{ start: continuum.begin, end: continuum.end }];
+/** Units over the documents of the continuum: consecutive windows of N characters, or each document. */
+function continuumUnits(documents: TextRange[], unit: UnitChoice): TextRange[] {
+  if (unit.kind === 'document') return documents;
   const units: TextRange[] = [];
-  for (let start = continuum.begin; start < continuum.end; start += unit.size) units.push({ start, end: Math.min(continuum.end, start + unit.size) });
+  for (const document of documents) {
+    for (let start = document.start; start < document.end; start += unit.size) units.push({ start, end: Math.min(document.end, start + unit.size) });
+  }
   return units;
 }
 
-function unitizedReport(input: UnitizedInput, options: CommandOptions) {
+interface ProjectContinuum {
+  input: UnitizedInput;
+  /** Each source's range on the continuum. */
+  documents: TextRange[];
+  summary: string;
+}
+
+/**
+ * A REFI-QDA project as one unitized continuum: its sources end to end, each coder's codings as
+ * segments (consensus codings are no coder's, so they are left out). Coders and codes are named;
+ * a name two of them share gets the id appended so they stay apart.
+ */
+function projectContinuum({ project, report }: ReturnType<typeof readQdpx>): ProjectContinuum {
+  const distinctNames = (items: { id: string; name: string }[]) => {
+    const counts = new Map<string, number>();
+    for (const item of items) counts.set(item.name, (counts.get(item.name) ?? 0) + 1);
+    return new Map(items.map((item) => [item.id, (counts.get(item.name) ?? 0) > 1 ? `${item.name} (${item.id})` : item.name]));
+  };
+  const coderNames = distinctNames(project.users);
+  const codeNames = distinctNames(project.codes);
+  const documents: TextRange[] = [];
+  const offsets = new Map<string, number>();
+  let end = 0;
+  for (const source of project.sources) {
+    const length = sourceText(source).length;
+    offsets.set(source.id, end);
+    if (length > 0) documents.push({ start: end, end: end + length });
+    end += length;
+  }
+  const data: UnitizedSegment[] = [];
+  let consensus = 0;
+  for (const coding of project.codings) {
+    if (coding.layer.kind !== 'coder') {
+      consensus++;
+      continue;
+    }
+    const offset = offsets.get(coding.sourceId) ?? 0;
+    data.push({
+      coder: coderNames.get(coding.layer.userId) ?? coding.layer.userId,
+      code: codeNames.get(coding.codeId) ?? coding.codeId,
+      start: offset + coding.start,
+      end: offset + coding.end,
+    });
+  }
+  const notes = [
+    `${project.sources.length} source(s)`,
+    `${report.offsets} offsets`,
+    ...(consensus > 0 ? [`${consensus} consensus coding(s) left out`] : []),
+    ...(report.skipped.length > 0 ? [`${report.skipped.length} item(s) skipped on import`] : []),
+  ];
+  return { input: { continuum: { begin: 0, end }, data }, documents, summary: notes.join(', ') };
+}
+
+function unitizedReport(input: UnitizedInput, options: CommandOptions, documents?: TextRange[]) {
   const bootstrap = options.bootstrapDraws === undefined ? undefined : { draws: options.bootstrapDraws, seed: options.seed };
   const result = computeUnitizedAgreement(input, { bootstrap });
   const intervals: Record<string, BootstrapInterval> = {};
   if (!options.unit) return { ...result, intervals };
-  const units = continuumUnits(input.continuum, options.unit);
+  const units = continuumUnits(documents ?? [{ start: input.continuum.begin, end: input.continuum.end }], options.unit);
   const codings = input.data.map((segment) => ({ coder: segment.coder, codeId: segment.code, start: segment.start, end: segment.end }));
   const byCode: Record<string, Record<string, number | null>> = {};
   const diagnostics = [...result.diagnostics];
@@ -200,11 +270,12 @@ function renderReport(
   file: string,
   input: AgreementInput,
   report: { statistics: Record<string, unknown>; diagnostics: AgreementDiagnostic[]; intervals: Record<string, BootstrapInterval> },
+  projectSummary?: string,
 ): string {
   const heading =
     input.kind === 'coded'
       ? `${file}: ${input.data.length} units × ${input.coderNames.length} coders, ${input.level} data`
-      : `${file}: unitized, continuum [${input.input.continuum.begin}, ${input.input.continuum.end}), ${input.input.data.length} segments`;
+      : `${file}: unitized, continuum [${input.input.continuum.begin}, ${input.input.continuum.end}), ${input.input.data.length} segments${projectSummary ? ` (${projectSummary})` : ''}`;
   const rows: [string, string, string][] = [['statistic', 'value', 'interval']];
   for (const [key, value] of flatten(report.statistics)) {
     const interval = report.intervals[key];

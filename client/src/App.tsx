@@ -2,13 +2,13 @@ import { type ReactNode, useEffect, useState } from 'react';
 import { api, type User } from './api';
 import { useConnectionSummary } from './hooks';
 import { Link, navigate, paths, type Route, useRoute } from './router';
-import { AgreementScreen } from './screens/AgreementScreen';
-import { CodebookScreen } from './screens/CodebookScreen';
-import { CodingScreen } from './screens/CodingScreen';
-import { ProjectHomeScreen } from './screens/ProjectHomeScreen';
-import { ProjectListScreen } from './screens/ProjectListScreen';
-import { SettingsScreen } from './screens/SettingsScreen';
-import { SignInScreen } from './screens/SignInScreen';
+import { AgreementScreen } from './features/agreement/AgreementScreen';
+import { CodebookScreen } from './features/codebook/CodebookScreen';
+import { CodingScreen } from './features/coding/CodingScreen';
+import { ProjectHomeScreen } from './features/projects/ProjectHomeScreen';
+import { ProjectListScreen } from './features/projects/ProjectListScreen';
+import { SettingsScreen } from './features/settings/SettingsScreen';
+import { SignInScreen } from './features/account/SignInScreen';
 import { SessionContext } from './session';
 
 export function App() {

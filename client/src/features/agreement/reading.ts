@@ -3,7 +3,7 @@
  * names of statistics, and diagnostics put into the words a methods reviewer uses. Pure functions,
  * so the screen, the CSV export and the tests agree on every displayed value.
  */
-import type { AgreementReport, UnitSpec } from '../api';
+import type { AgreementReport, UnitSpec } from '../../api';
 
 type Diagnostic = AgreementReport['diagnostics'][number];
 

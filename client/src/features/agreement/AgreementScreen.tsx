@@ -4,13 +4,13 @@
  * cannot see it rather than finding the tab empty.
  */
 import { type FormEvent, useMemo, useState } from 'react';
-import { decide } from '../../../shared/authz';
-import type { Code } from '../../../shared/collab/schema';
-import { AgreementReportView } from '../agreement/AgreementReportView';
-import { unitOptions } from '../agreement/reading';
-import { type AgreementQuery, type AgreementReport, api, type DocumentSummary, type Member, type Project, type ProgressRow, type UnitSpec } from '../api';
-import { useAsync } from '../hooks';
-import { LoadError, ProjectHeader } from './parts';
+import { decide } from '../../../../shared/authz';
+import type { Code } from '../../../../shared/collab/schema';
+import { AgreementReportView } from './AgreementReportView';
+import { unitOptions } from './reading';
+import { type AgreementQuery, type AgreementReport, api, type DocumentSummary, type Member, type Project, type ProgressRow, type UnitSpec } from '../../api';
+import { useAsync } from '../../hooks';
+import { LoadError, ProjectHeader } from '../../ui/parts';
 
 const bootstrapDraws = 1000;
 const defaultWindowSize = 500;

@@ -5,7 +5,7 @@
  */
 import type { Editor, EditorEvents } from '@tiptap/core';
 import { memo, useCallback, useEffect, useLayoutEffect, useRef, useState } from 'react';
-import type { TranscriptIndex } from '../../../shared/collab/transcriptIndex';
+import type { TranscriptIndex } from '../../../../shared/collab/transcriptIndex';
 
 export interface StripeCoding {
   id: string;

@@ -1,5 +1,5 @@
 /** Codebook helpers shared by the picker, the legend and the codebook screen. */
-import type { Code } from '../../shared/collab/schema';
+import type { Code } from '../../../../shared/collab/schema';
 
 export interface CodeTreeEntry {
   code: Code;

@@ -1,6 +1,6 @@
 import { type FormEvent, useState } from 'react';
-import { api, type User } from '../api';
-import { Link, paths } from '../router';
+import { api, type User } from '../../api';
+import { Link, paths } from '../../router';
 
 export function SignInScreen({ mode, onSignedIn }: { mode: 'signin' | 'register'; onSignedIn: (user: User) => void }) {
   const [name, setName] = useState('');

@@ -1,10 +1,10 @@
 import { type FormEvent, useState } from 'react';
-import { decide } from '../../../shared/authz';
-import { api, type DocumentSummary, type Member, type ProgressRow } from '../api';
-import { useAsync } from '../hooks';
-import { Link, navigate, paths } from '../router';
-import { useSession } from '../session';
-import { Avatar, LoadError, ProjectHeader } from './parts';
+import { decide } from '../../../../shared/authz';
+import { api, type DocumentSummary, type Member, type ProgressRow } from '../../api';
+import { useAsync } from '../../hooks';
+import { Link, navigate, paths } from '../../router';
+import { useSession } from '../../session';
+import { Avatar, LoadError, ProjectHeader } from '../../ui/parts';
 
 /** Attributes shown as their own columns; any others are listed together. */
 const mainAttributes = ['role', 'site'];

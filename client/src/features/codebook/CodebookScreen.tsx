@@ -5,15 +5,15 @@
  * focused code, or by the move buttons of the selected code.
  */
 import { type DragEvent, type FormEvent, type KeyboardEvent, useEffect, useMemo, useRef, useState } from 'react';
-import { decide } from '../../../shared/authz';
-import { documentNames } from '../../../shared/collab/documentNames';
-import { type Code, type CodeFields, observeCodes, readCodes } from '../../../shared/collab/schema';
-import { api, type Member, type Project } from '../api';
-import { type CollabDocument, openDocument } from '../collab/connection';
-import { type CodeMove, codePalette, codeTree, planCodeMove, type Placement } from '../codebook';
-import { useAsync } from '../hooks';
-import { LoadError, ProjectHeader } from './parts';
-import { Presence } from './Presence';
+import { decide } from '../../../../shared/authz';
+import { documentNames } from '../../../../shared/collab/documentNames';
+import { type Code, type CodeFields, observeCodes, readCodes } from '../../../../shared/collab/schema';
+import { api, type Member, type Project } from '../../api';
+import { type CollabDocument, openDocument } from '../../collab/connection';
+import { type CodeMove, codePalette, codeTree, planCodeMove, type Placement } from './codebook';
+import { useAsync } from '../../hooks';
+import { LoadError, ProjectHeader } from '../../ui/parts';
+import { Presence } from '../../ui/Presence';
 
 export function CodebookScreen({ projectId }: { projectId: string }) {
   const project = useAsync(() => api.project(projectId), [projectId]);

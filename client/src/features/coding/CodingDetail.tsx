@@ -3,8 +3,8 @@
  * change its code, adjust its boundaries or remove it.
  */
 import { useEffect, useRef, useState } from 'react';
-import type { Code } from '../../../shared/collab/schema';
-import { codeTree } from '../codebook';
+import type { Code } from '../../../../shared/collab/schema';
+import { codeTree } from '../codebook/codebook';
 
 export interface CodingDetailProps {
   coding: { id: string; codeId: string; memo: string; quote: string; coderName: string };

@@ -4,8 +4,8 @@
  * when the user may edit the codebook. A combobox with a listbox, fully usable by keyboard.
  */
 import { type KeyboardEvent, useEffect, useId, useMemo, useRef, useState } from 'react';
-import type { Code } from '../../../shared/collab/schema';
-import { codeTree } from '../codebook';
+import type { Code } from '../../../../shared/collab/schema';
+import { codeTree } from '../codebook/codebook';
 
 type PickerOption = { kind: 'code'; code: Code; path: string; shortcut: number | null; recent: boolean } | { kind: 'create'; name: string };
 

@@ -1,9 +1,9 @@
 import { type FormEvent, useState } from 'react';
-import { decide, type ProjectRole, projectRoles } from '../../../shared/authz';
-import { api } from '../api';
-import { useAsync } from '../hooks';
-import { useSession } from '../session';
-import { Avatar, LoadError, ProjectHeader, RoleBadge, roleLabel } from './parts';
+import { decide, type ProjectRole, projectRoles } from '../../../../shared/authz';
+import { api } from '../../api';
+import { useAsync } from '../../hooks';
+import { useSession } from '../../session';
+import { Avatar, LoadError, ProjectHeader, RoleBadge, roleLabel } from '../../ui/parts';
 
 const roleExplanations: Record<ProjectRole, string> = {
   owner: 'manages members and settings, imports and corrects transcripts, edits the codebook',

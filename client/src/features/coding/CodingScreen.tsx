@@ -9,9 +9,9 @@ import { TextSelection } from '@tiptap/pm/state';
 import { EditorContent, useEditor } from '@tiptap/react';
 import StarterKit from '@tiptap/starter-kit';
 import { useCallback, useDeferredValue, useEffect, useLayoutEffect, useMemo, useRef, useState, useSyncExternalStore } from 'react';
-import { decide } from '../../../shared/authz';
-import { type Code, turnAttributes, turnNodeName, ydocKeys } from '../../../shared/collab/schema';
-import { api, type DocumentSummary, type Member, type Project } from '../api';
+import { decide } from '../../../../shared/authz';
+import { type Code, turnAttributes, turnNodeName, ydocKeys } from '../../../../shared/collab/schema';
+import { api, type DocumentSummary, type Member, type Project } from '../../api';
 import {
   type BoundaryRefusal,
   CodingModel,
@@ -20,18 +20,18 @@ import {
   type ResolvedCoding,
   type Resolution,
   type UnanchoredCoding,
-} from '../collab/codingModel';
-import { codeTree, recentCodeIds, rememberRecentCode } from '../codebook';
-import { BoundaryAdjuster } from '../coding/BoundaryAdjuster';
-import { CodePicker } from '../coding/CodePicker';
-import { CodingDetail } from '../coding/CodingDetail';
-import { MarginStripes, type StripeCoding } from '../coding/MarginStripes';
-import { CodingDecorations, codingClass, type DecorationSource, rebuildCodingDecorations } from '../editor/codingDecorations';
-import { useAsync } from '../hooks';
-import { Link, paths } from '../router';
-import { initials, personColour, useSession } from '../session';
-import { Avatar, LoadError } from './parts';
-import { Presence } from './Presence';
+} from '../../collab/codingModel';
+import { codeTree, recentCodeIds, rememberRecentCode } from '../codebook/codebook';
+import { BoundaryAdjuster } from './BoundaryAdjuster';
+import { CodePicker } from './CodePicker';
+import { CodingDetail } from './CodingDetail';
+import { MarginStripes, type StripeCoding } from './MarginStripes';
+import { CodingDecorations, codingClass, type DecorationSource, rebuildCodingDecorations } from '../../editor/codingDecorations';
+import { useAsync } from '../../hooks';
+import { Link, paths } from '../../router';
+import { initials, personColour, useSession } from '../../session';
+import { Avatar, LoadError } from '../../ui/parts';
+import { Presence } from '../../ui/Presence';
 
 /** Paragraphs are speaker turns: keep their speaker and timestamp, or the Yjs binding drops them. */
 const TurnAttributes = Extension.create({

@@ -1,8 +1,8 @@
 import { type FormEvent, useState } from 'react';
-import { api } from '../api';
-import { useAsync } from '../hooks';
-import { Link, navigate, paths } from '../router';
-import { RoleBadge } from './parts';
+import { api } from '../../api';
+import { useAsync } from '../../hooks';
+import { Link, navigate, paths } from '../../router';
+import { RoleBadge } from '../../ui/parts';
 
 export function ProjectListScreen() {
   const projects = useAsync(() => api.projects(), []);

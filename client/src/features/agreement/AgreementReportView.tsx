@@ -4,8 +4,8 @@
  * say when a number should not be trusted, and the methods paragraph to copy.
  */
 import { useMemo, useRef, useState } from 'react';
-import type { Code } from '../../../shared/collab/schema';
-import type { AgreementReport } from '../api';
+import type { Code } from '../../../../shared/collab/schema';
+import type { AgreementReport } from '../../api';
 import { downloadFile, perCodeCsv, reportFileName } from './exportFiles';
 import {
   formatInterval,

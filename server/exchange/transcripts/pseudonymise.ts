@@ -2,7 +2,9 @@
  * Pseudonymisation before import: names of people, places and organisations are replaced by labels
  * such as `[GP-1]` or `[Site-A]` in turn texts and speaker labels alike. Matching is whole-word
  * and case-insensitive, longest names first (so "Dr Jane Smith" is one replacement, not "Dr Jane"
- * plus "[Smith]"), and any run of white space in a name matches any run in the text.
+ * plus "[Smith]"), and any run of white space in a name matches any run in the text. Words are
+ * letters, marks and digits; hyphens and underscores separate them, because leaving "Jane" in
+ * "jane_smith" or "Jane-Marie" would be a leak, while an extra replacement only costs readability.
  *
  * The mapping's replacements are matched too and left as they are, so running it twice changes
  * nothing the first run did not; and a replacement may not contain a name of the mapping, since

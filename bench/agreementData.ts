@@ -38,3 +38,11 @@ export function generateCodingMatrix(spec: SyntheticCodingSpec): CodedValue[][] 
   }
   return rows;
 }
+
+/** The matrix as CSV for tools that read no JSON (R): a header of coder names, NA for missing. */
+export function toWideCsv(rows: CodedValue[][]): string {
+  const coders = rows[0]?.length ?? 0;
+  const header = Array.from({ length: coders }, (_, coder) => `coder${coder + 1}`).join(',');
+  const cell = (value: CodedValue) => (value === null ? 'NA' : typeof value === 'number' ? String(value) : `"${value.replaceAll('"', '""')}"`);
+  return `${header}\n${rows.map((row) => row.map(cell).join(',')).join('\n')}\n`;
+}

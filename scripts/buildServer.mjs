@@ -92,6 +92,14 @@ if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.me
     }
   }
   const startMs = performance.now();
-  const inputs = await buildServer();
+  let inputs;
+  try {
+    inputs = await buildServer();
+  } catch (error) {
+    // esbuild has printed each error with its file and line already.
+    if (!Array.isArray(error.errors)) throw error;
+    console.error(`buildServer: the server and CLI did not compile (${error.errors.length} error(s) above); dist/ is unchanged.`);
+    process.exit(1);
+  }
   console.log(`Server and CLI compiled to dist/ from ${inputs.length} files in ${Math.round(performance.now() - startMs)} ms.`);
 }

@@ -170,11 +170,17 @@ export function elementNamespace(element: XmlElement): string | undefined {
 // biome-ignore lint/suspicious/noControlCharactersInRegex: finding the control characters XML forbids is the point.
 const notXmlChar = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
 
+// Most values (GUIDs, numbers, dates, plain names) need no escaping; one test skips the replacements.
+// biome-ignore lint/suspicious/noControlCharactersInRegex: the control characters XML forbids must be found.
+const needsEscaping = /[&<>"\r\n\t\u0000-\u0008\u000b\u000c\u000e-\u001f\ud800-\udfff\ufffe\uffff]/;
+
 export function escapeText(value: string): string {
+  if (!needsEscaping.test(value)) return value;
   return value.replace(notXmlChar, '\ufffd').replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/\r/g, '&#13;');
 }
 
 export function escapeAttribute(value: string): string {
+  if (!needsEscaping.test(value)) return value;
   return escapeText(value).replace(/"/g, '&quot;').replace(/\t/g, '&#9;').replace(/\n/g, '&#10;');
 }
 

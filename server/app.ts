@@ -13,13 +13,14 @@ import { WebSocketServer } from 'ws';
 import { Authenticator } from './auth/authenticator';
 import { reapplyProjectAccess } from './collab/accessRevocation';
 import { AnchorRepairExtension } from './collab/extensions/anchorRepair';
-import { AuthenticationExtension } from './collab/extensions/authentication';
+import { ProjectCodebooks } from './collab/codebookCodes';
 import { DurableLogExtension } from './collab/extensions/durableLog';
 import { DocumentGateway } from './collab/gateway';
-import { collabLimits } from './collab/limits';
+import { collabGates } from './collab/gates';
+import { BridgeSockets } from './collab/interop/bridgeSockets';
+import { YjsBridge, yjsBridgePathPrefix } from './collab/interop/yjsBridge';
 import type { Refusals } from './collab/refusals';
 import { redisExtension } from './collab/redis';
-import { YjsBridge, yjsBridgePathPrefix } from './collab/yjsBridge';
 import type { CocodeConfig } from './config';
 import { requireUser } from './rest/authenticate';
 import { restApi } from './rest/api';
@@ -56,15 +57,17 @@ export async function startCocodeServer(config: CocodeConfig, injected: { storag
   const authenticator = new Authenticator(storage.relational);
   const durableLog = new DurableLogExtension(storage.documents, log);
   const anchorRepair = new AnchorRepairExtension(storage.relational, anchorRepairDebounceMs, log);
-  const limits = collabLimits(config.limits, log);
+  // Bridge sockets and codebooks are filled in after Hocuspocus exists; the gates see them at once.
+  const bridgeSockets = new BridgeSockets();
+  const codebooks = new ProjectCodebooks();
+  const gates = collabGates({ limits: config.limits, authenticator, bridgeSockets, codebooks, log });
   const hocuspocus = new Hocuspocus({
     quiet: true,
     debounce: config.storeDebounceMs,
     maxDebounce: config.storeMaxDebounceMs,
     extensions: [
-      new AuthenticationExtension(authenticator),
       // Before the durable log: a refused update must not reach an awaited append.
-      ...limits.extensions,
+      ...gates.extensions,
       durableLog,
       anchorRepair,
       ...(config.redisUrl ? [redisExtension(config.redisUrl, config.redisPrefix)] : []),
@@ -72,12 +75,13 @@ export async function startCocodeServer(config: CocodeConfig, injected: { storag
   });
   const gateway = new DocumentGateway(hocuspocus, durableLog);
   anchorRepair.attach(gateway);
+  codebooks.attach(gateway);
   const services = createServices(
     {
       store: storage.relational,
       gateway,
       config,
-      accessChanged: (projectId) => reapplyProjectAccess(hocuspocus, storage.relational, projectId),
+      accessChanged: (projectId) => reapplyProjectAccess(hocuspocus, bridgeSockets, storage.relational, projectId),
     },
     durableLog,
   );
@@ -100,10 +104,17 @@ export async function startCocodeServer(config: CocodeConfig, injected: { storag
   collabSockets.on('connection', (socket, request) => {
     // An unhandled socket error event would crash the process (e.g. an invalid frame).
     socket.on('error', (error) => log(`websocket error: ${error.message}`));
-    limits.guardSocket(socket, request);
+    gates.guardSocket(socket, request);
     hocuspocus.handleConnection(socket, request);
   });
-  const yjsBridge = new YjsBridge({ hocuspocus, authenticator, limits: config.limits, log });
+  const yjsBridge = new YjsBridge({
+    hocuspocus,
+    gate: gates.documentGate,
+    refusals: gates.refusals,
+    sockets: bridgeSockets,
+    limits: config.limits,
+    log,
+  });
   httpServer.on('upgrade', (request, socket, head) => {
     const pathname = new URL(request.url ?? '/', 'http://localhost').pathname;
     if (pathname === '/collab' || pathname.startsWith('/collab/')) {
@@ -159,7 +170,7 @@ export async function startCocodeServer(config: CocodeConfig, injected: { storag
     hocuspocus,
     anchorRepair,
     durableLog,
-    refusals: limits.refusals,
+    refusals: gates.refusals,
     close,
   };
 }

@@ -10,7 +10,7 @@ import { type CollabDocumentName, parseDocumentName } from '../../shared/collab/
 import { accessToDocument } from '../access';
 import type { RelationalStore } from '../storage/types';
 import type { CollabContext } from './context';
-import { bridgeConnectionsOf } from './yjsBridge';
+import type { BridgeSockets } from './interop/bridgeSockets';
 
 /** What both kinds of connection offer for the re-check. */
 interface RecheckableConnection {
@@ -32,11 +32,17 @@ async function recheck(
   else connection.readOnly = !access.write.allowed;
 }
 
-export async function reapplyProjectAccess(hocuspocus: Hocuspocus, store: RelationalStore, projectId: string): Promise<void> {
+/** Re-checks the project's open connections of both protocols; `bridgeSockets` are the /yjs ones. */
+export async function reapplyProjectAccess(
+  hocuspocus: Hocuspocus,
+  bridgeSockets: BridgeSockets,
+  store: RelationalStore,
+  projectId: string,
+): Promise<void> {
   for (const document of hocuspocus.documents.values()) {
     const name = parseDocumentName(document.name);
     if (!name) continue;
     for (const connection of document.getConnections()) await recheck(store, projectId, name, connection);
   }
-  for (const connection of bridgeConnectionsOf(hocuspocus)) await recheck(store, projectId, connection.context.name, connection);
+  for (const connection of bridgeSockets.all()) await recheck(store, projectId, connection.context.name, connection);
 }

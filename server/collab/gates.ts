@@ -1,31 +1,51 @@
 /**
- * The guards of the collaboration socket against hostile and over-limit input (SPEC H1–H8), built
- * from the one `Limits` object: a gate every socket passes before Hocuspocus, and the extensions
- * that go right after the authentication extension, in this order.
+ * The gates of the collaboration sockets (SPEC A1–A4, H1–H8, K1–K4), built once from the one
+ * `Limits` object and shared by both protocols: the y-websocket bridge calls the same
+ * {@link DocumentGate} and runs the same per-message extensions as /collab.
+ *
+ * Extensions, in this order: authentication, the connection cap, the pre-authentication gate
+ * (it must learn only of connections that will be established), update validation (it decodes the
+ * update the later ones read), the size limits, then coding validation.
  */
 import type { IncomingMessage } from 'node:http';
 import type { Extension } from '@hocuspocus/server';
 import type { WebSocket } from 'ws';
+import type { Authenticator } from '../auth/authenticator';
 import type { Limits } from '../config';
+import type { ProjectCodebooks } from './codebookCodes';
+import { DocumentGate } from './documentGate';
+import { AuthenticationExtension } from './extensions/authentication';
+import { CodingValidationExtension } from './extensions/codingValidation';
 import { codingsPerLayerLimit } from './extensions/codingsPerLayerLimit';
 import { ConnectionLimitExtension } from './extensions/connectionLimit';
 import { documentSizeLimit } from './extensions/documentSizeLimit';
 import { transcriptLengthLimit } from './extensions/transcriptLengthLimit';
 import { UpdateLimitExtension } from './extensions/updateLimit';
 import { UpdateValidationExtension } from './extensions/updateValidation';
+import type { BridgeSockets } from './interop/bridgeSockets';
 import { PreAuthenticationGate } from './preAuthenticationGate';
 import { Refusals } from './refusals';
 
-export interface CollabLimits {
+export interface CollabGates {
   refusals: Refusals;
-  /** Call for every new collaboration socket before handing it to Hocuspocus. */
+  documentGate: DocumentGate;
+  /** Call for every new /collab socket before handing it to Hocuspocus. */
   guardSocket(socket: WebSocket, request: IncomingMessage): void;
   extensions: Extension[];
 }
 
-export function collabLimits(limits: Limits, log: (message: string) => void): CollabLimits {
+export interface CollabGateOptions {
+  limits: Limits;
+  authenticator: Authenticator;
+  bridgeSockets: BridgeSockets;
+  codebooks: ProjectCodebooks;
+  log: (message: string) => void;
+}
+
+export function collabGates({ limits, authenticator, bridgeSockets, codebooks, log }: CollabGateOptions): CollabGates {
   const refusals = new Refusals(log);
-  const gate = new PreAuthenticationGate(limits, refusals);
+  const documentGate = new DocumentGate(authenticator, limits, refusals, bridgeSockets);
+  const preAuthentication = new PreAuthenticationGate(limits, refusals);
   const updateLimits = [
     documentSizeLimit(limits.documentMaxBytes),
     codingsPerLayerLimit(limits.codingsPerLayerMax),
@@ -33,14 +53,15 @@ export function collabLimits(limits: Limits, log: (message: string) => void): Co
   ];
   return {
     refusals,
-    guardSocket: (socket, request) => gate.guard(socket, request),
+    documentGate,
+    guardSocket: (socket, request) => preAuthentication.guard(socket, request),
     extensions: [
-      // Refuses before the gate counts the document as authenticated.
-      new ConnectionLimitExtension(limits.connectionsPerDocumentMax, refusals),
-      gate.extension,
-      // Validation first: the limits read the update it has decoded.
+      new AuthenticationExtension(documentGate),
+      new ConnectionLimitExtension(documentGate),
+      preAuthentication.extension,
       new UpdateValidationExtension(refusals),
       ...updateLimits.map((limit) => new UpdateLimitExtension(limit, refusals)),
+      new CodingValidationExtension({ limits, codebooks, refusals, log }),
     ],
   };
 }

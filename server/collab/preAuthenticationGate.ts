@@ -30,6 +30,34 @@ interface Outstanding {
   bytes: number;
 }
 
+/**
+ * Frames and bytes a socket sent for documents it has not authenticated, against
+ * `preAuthMaxMessages` and `preAuthMaxBytes` (SPEC H2). Both protocols count with it: the gate
+ * below for /collab, the y-websocket bridge for the frames queued while its document opens.
+ */
+export class PendingFrames {
+  private readonly total: Outstanding = { messages: 0, bytes: 0 };
+
+  constructor(private readonly limits: Pick<Limits, 'preAuthMaxMessages' | 'preAuthMaxBytes'>) {}
+
+  /** Counts one more frame; the refusal and what passed the cap when it is over. */
+  add(bytes: number): { event: CloseEvent; detail: string } | null {
+    this.total.messages += 1;
+    this.total.bytes += bytes;
+    if (this.total.messages > this.limits.preAuthMaxMessages)
+      return { event: closeCodes.tooManyMessagesBeforeAuthentication, detail: `${this.total.messages} frames for unauthenticated documents` };
+    if (this.total.bytes > this.limits.preAuthMaxBytes)
+      return { event: closeCodes.tooMuchDataBeforeAuthentication, detail: `${this.total.bytes} bytes for unauthenticated documents` };
+    return null;
+  }
+
+  /** Forgets frames that no longer wait (their document authenticated). */
+  release(count: Outstanding): void {
+    this.total.messages -= count.messages;
+    this.total.bytes -= count.bytes;
+  }
+}
+
 /** Reads a frame's document name; throws when the header is not a readable Hocuspocus header. */
 function documentNameOf(frame: Uint8Array): string {
   const decoder = decoding.createDecoder(frame);
@@ -45,16 +73,17 @@ class SocketGate {
   private readonly authenticated = new Set<string>();
   /** Frames and bytes sent for each document that is not authenticated on this socket. */
   private readonly outstanding = new Map<string, Outstanding>();
-  private readonly total: Outstanding = { messages: 0, bytes: 0 };
+  private readonly pending: PendingFrames;
   private readonly deadline: NodeJS.Timeout;
   private refused = false;
 
   constructor(
     private readonly socket: WebSocket,
-    private readonly limits: PreAuthLimits,
+    limits: PreAuthLimits,
     private readonly refusals: Refusals,
     private readonly peer: string,
   ) {
+    this.pending = new PendingFrames(limits);
     this.deadline = setTimeout(() => this.refuse(closeCodes.authenticationTimeout, 'no authentication in time'), limits.preAuthDeadlineMs);
     socket.once('close', () => clearTimeout(this.deadline));
   }
@@ -76,14 +105,9 @@ class SocketGate {
     this.outstanding.set(documentName, count);
     count.messages += 1;
     count.bytes += frame.byteLength;
-    this.total.messages += 1;
-    this.total.bytes += frame.byteLength;
-    if (this.total.messages > this.limits.preAuthMaxMessages) {
-      this.refuse(closeCodes.tooManyMessagesBeforeAuthentication, `${this.total.messages} frames for unauthenticated documents`);
-      return false;
-    }
-    if (this.total.bytes > this.limits.preAuthMaxBytes) {
-      this.refuse(closeCodes.tooMuchDataBeforeAuthentication, `${this.total.bytes} bytes for unauthenticated documents`);
+    const excess = this.pending.add(frame.byteLength);
+    if (excess) {
+      this.refuse(excess.event, excess.detail);
       return false;
     }
     return true;
@@ -102,8 +126,7 @@ class SocketGate {
   private release(documentName: string): void {
     const count = this.outstanding.get(documentName);
     if (!count) return;
-    this.total.messages -= count.messages;
-    this.total.bytes -= count.bytes;
+    this.pending.release(count);
     this.outstanding.delete(documentName);
   }
 

@@ -22,6 +22,8 @@ export const closeCodes = {
   tooManyCodings: { code: 4409, reason: 'Too Many Codings' },
   /** The update would make the transcript longer than `transcriptMaxChars`. */
   transcriptTooLong: { code: 4413, reason: 'Transcript Too Long' },
+  /** The update writes a coding that breaks a coding rule (SPEC K1–K4): unknown code, forged author, … */
+  invalidCoding: { code: 4406, reason: 'Invalid Coding' },
   /** The stored document failed validation on load; it stays closed until an operator repairs it. */
   brokenDocument: { code: 4422, reason: 'Broken Document' },
 } as const;

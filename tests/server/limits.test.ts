@@ -9,7 +9,7 @@ import * as encoding from 'lib0/encoding';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import * as syncProtocol from 'y-protocols/sync';
-import type * as Y from 'yjs';
+import * as Y from 'yjs';
 import { type CloseEvent, closeCodes, closeEventForReason } from '../../shared/collab/closeCodes';
 import { documentNames } from '../../shared/collab/documentNames';
 import { countCodings, putCoding, transcriptFragment } from '../../shared/collab/schema';
@@ -191,16 +191,19 @@ describe('hostile input limits', () => {
     const writer = provider(name, coder.token);
     await writer.synced;
     const closes = documentCloses(writer);
+    // Valid codings (SPEC K1–K4), so that only the count is over a limit.
+    const codeId = (await owner.api.post(`/projects/${projectId}/codes`, { name: 'Counted' })).body.id;
+    const anchor = (clock: number) => Y.encodeRelativePosition(Y.createRelativePositionFromJSON({ item: { client: 1, clock } }));
     const coding = (id: string) => ({
       id,
-      codeId: 'c',
-      start: new Uint8Array([1]),
-      end: new Uint8Array([2]),
+      codeId,
+      start: anchor(0),
+      end: anchor(1),
       quote: 'q',
       lastStart: 0,
       lastEnd: 1,
       memo: '',
-      createdAt: '',
+      createdAt: new Date().toISOString(),
       createdBy: coder.id,
       orphaned: false,
     });

@@ -5,8 +5,11 @@
  * A bridge socket works on the same live Hocuspocus `Document` that Hocuspocus clients edit, held
  * open through a direct connection, so its updates go through the durable log before anyone sees
  * them (SPEC D1) and reach the clients of both protocols. `openDirectConnection` skips Hocuspocus'
- * authentication, so the bridge authorizes every socket itself with the same decision (SPEC A1–A4)
- * before anything is loaded.
+ * authentication, so the bridge passes every socket through the same gates as /collab before
+ * anything is loaded: the authorization decision and the connection cap of {@link DocumentGate}
+ * (SPEC A1–A4, H1) and the pre-authentication caps of {@link PendingFrames} (H2); every frame then
+ * runs Hocuspocus' own `beforeHandleMessage` extensions (H4–H7, K1–K4). Its refusals are recorded in
+ * the same `Refusals` (H8).
  */
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
@@ -19,12 +22,14 @@ import { WebSocketServer } from 'ws';
 import * as awarenessProtocol from 'y-protocols/awareness';
 import * as syncProtocol from 'y-protocols/sync';
 import * as Y from 'yjs';
-import { type CloseEvent, closeCodes, closeEventForReason } from '../../shared/collab/closeCodes';
-import { documentNames, parseDocumentName } from '../../shared/collab/documentNames';
-import { accessToDocument } from '../access';
-import type { Authenticator } from '../auth/authenticator';
-import type { Limits } from '../config';
-import type { CollabContext } from './context';
+import { type CloseEvent, closeCodes, closeEventForReason } from '../../../shared/collab/closeCodes';
+import { documentNames } from '../../../shared/collab/documentNames';
+import type { Limits } from '../../config';
+import type { CollabContext } from '../context';
+import type { DocumentGate } from '../documentGate';
+import { PendingFrames } from '../preAuthenticationGate';
+import type { Refusals } from '../refusals';
+import type { BridgeSocket, BridgeSockets } from './bridgeSockets';
 
 /**
  * The first varUint of every y-websocket frame. Hocuspocus uses the same numbers for the same
@@ -48,24 +53,13 @@ type DirectConnection = Awaited<ReturnType<Hocuspocus['openDirectConnection']>>;
 
 export interface YjsBridgeOptions {
   hocuspocus: Hocuspocus;
-  authenticator: Authenticator;
+  /** The authorization decision and connection cap /collab uses. */
+  gate: DocumentGate;
+  refusals: Refusals;
+  /** Where the bridge lists its authorized sockets, for the connection cap and the access re-check. */
+  sockets: BridgeSockets;
   limits: Limits;
   log: (message: string) => void;
-}
-
-/** What the access re-check sees of a bridge socket; it matches the shape of a Hocuspocus connection. */
-export interface RecheckableBridgeConnection {
-  readonly context: CollabContext;
-  readOnly: boolean;
-  close(event: CloseCode): void;
-}
-
-/** Bridges by the Hocuspocus instance whose documents they serve, for the access re-check. */
-const bridgesByInstance = new WeakMap<Hocuspocus, YjsBridge>();
-
-/** The authorized bridge sockets on the documents of `hocuspocus` (none when it has no bridge). */
-export function bridgeConnectionsOf(hocuspocus: Hocuspocus): RecheckableBridgeConnection[] {
-  return bridgesByInstance.get(hocuspocus)?.authorizedConnections() ?? [];
 }
 
 function encodeMessage(write: (encoder: encoding.Encoder) => void): Uint8Array {
@@ -170,7 +164,7 @@ class DocumentFanout {
  * One bridge socket on one document. It is also the transaction origin of the updates it applies:
  * Hocuspocus' hooks read `context`, `socketId` and `request` from the origin.
  */
-class BridgeConnection implements RecheckableBridgeConnection {
+class BridgeConnection implements BridgeSocket {
   readonly socketId = randomUUID();
   /** Awareness client ids this socket published; their states are removed when it closes. */
   readonly awarenessClients = new Set<number>();
@@ -181,8 +175,8 @@ class BridgeConnection implements RecheckableBridgeConnection {
   private fanout: DocumentFanout | null = null;
   /** Every frame is handled after the previous one, and all of them after the document opened. */
   private queue: Promise<void>;
-  private framesBeforeOpen = 0;
-  private bytesBeforeOpen = 0;
+  /** Frames wait in memory until authorization and loading finish; this bounds that memory. */
+  private readonly framesBeforeOpen: PendingFrames;
   private closing = false;
   private answeredPing = true;
 
@@ -194,6 +188,7 @@ class BridgeConnection implements RecheckableBridgeConnection {
     socket.on('pong', () => {
       this.answeredPing = true;
     });
+    this.framesBeforeOpen = new PendingFrames(bridge.limits);
     socket.on('message', (data, isBinary) => this.receive(data, isBinary));
     this.queue = this.open();
     this.finished = new Promise((resolve) => socket.once('close', () => resolve(this.release())));
@@ -202,10 +197,6 @@ class BridgeConnection implements RecheckableBridgeConnection {
   get context(): CollabContext {
     if (!this.authorizedContext) throw new Error('bridge connection is not authorized yet');
     return this.authorizedContext;
-  }
-
-  get isAuthorized(): boolean {
-    return this.authorizedContext !== null && !this.closing;
   }
 
   get readOnly(): boolean {
@@ -222,6 +213,7 @@ class BridgeConnection implements RecheckableBridgeConnection {
 
   close({ code, reason }: CloseCode): void {
     this.closing = true;
+    this.bridge.sockets.delete(this);
     if (this.socket.readyState === this.socket.OPEN || this.socket.readyState === this.socket.CONNECTING) {
       this.socket.close(code, reason);
     }
@@ -240,44 +232,57 @@ class BridgeConnection implements RecheckableBridgeConnection {
   private receive(data: RawData, isBinary: boolean): void {
     if (this.closing) return;
     if (!isBinary) {
-      this.close(closeCodes.malformedMessage);
+      this.refuse(closeCodes.malformedMessage, 'a text frame');
       return;
     }
     const frame = frameBytes(data);
     if (!this.fanout) {
-      // Frames wait in memory until authorization and loading finish; bound that memory.
-      this.framesBeforeOpen += 1;
-      this.bytesBeforeOpen += frame.byteLength;
-      const { preAuthMaxMessages, preAuthMaxBytes } = this.bridge.limits;
-      if (this.framesBeforeOpen > preAuthMaxMessages) {
-        this.close(closeCodes.tooManyMessagesBeforeAuthentication);
-        return;
-      }
-      if (this.bytesBeforeOpen > preAuthMaxBytes) {
-        this.close(closeCodes.tooMuchDataBeforeAuthentication);
+      const excess = this.framesBeforeOpen.add(frame.byteLength);
+      if (excess) {
+        this.refuse(excess.event, excess.detail);
         return;
       }
     }
     this.queue = this.queue.then(() => this.handleFrame(frame));
   }
 
+  /** Closes the socket for input the bridge refuses itself, counted like every refusal (SPEC H8). */
+  private refuse(event: CloseEvent, detail: string): void {
+    const on = this.documentName || this.request.url || 'an unopened document';
+    this.bridge.refusals.record(event, `yjs bridge socket on ${on} from ${this.peer}: ${detail}`);
+    this.close(event);
+  }
+
+  private get peer(): string {
+    return this.authorizedContext?.user.id ?? this.request.socket.remoteAddress ?? 'unknown';
+  }
+
   private async open(): Promise<void> {
     try {
-      const decision = await this.bridge.authorize(this.request);
-      if ('code' in decision) {
-        this.close(decision);
+      const url = new URL(this.request.url ?? '/', 'http://localhost');
+      const decision = await this.bridge.gate.authorize({
+        token: url.searchParams.get('token') || null,
+        headers: this.request.headers,
+        // A name that is not even percent-decodable is refused as no cocode document name.
+        documentName: documentNameFromPath(url.pathname) ?? '',
+        peer: this.request.socket.remoteAddress ?? 'unknown',
+      });
+      if ('refusal' in decision) {
+        this.close(decision.refusal.event);
         return;
       }
       if (this.closing) return;
-      const documentName = documentNames.format(decision.name);
-      // SPEC H1 counts the sockets of both protocols on the document.
-      if (this.bridge.connectionsTo(documentName) >= this.bridge.limits.connectionsPerDocumentMax) {
-        this.bridge.log(`yjs bridge refused ${documentName}: too many connections`);
-        this.close(closeCodes.tooManyConnections);
+      const context = decision.context;
+      const documentName = documentNames.format(context.name);
+      const tooMany = this.bridge.gate.admitConnection(this.bridge.hocuspocus, documentName, context.user.id);
+      if (tooMany) {
+        this.close(tooMany);
         return;
       }
-      this.authorizedContext = decision;
-      this.direct = await this.bridge.hocuspocus.openDirectConnection(documentName, decision);
+      this.authorizedContext = context;
+      // Listed at once, so that concurrent openers count it (no I/O wait since the cap check).
+      this.bridge.sockets.add(this);
+      this.direct = await this.bridge.hocuspocus.openDirectConnection(documentName, context);
       const document = this.direct.document;
       // A socket that closed while the document loaded is released by `release`.
       if (this.closing || !document) return;
@@ -296,8 +301,8 @@ class BridgeConnection implements RecheckableBridgeConnection {
     }
   }
 
-  get documentName(): string | null {
-    return this.authorizedContext && documentNames.format(this.authorizedContext.name);
+  get documentName(): string {
+    return this.authorizedContext ? documentNames.format(this.authorizedContext.name) : '';
   }
 
   private async handleFrame(frame: Uint8Array): Promise<void> {
@@ -322,9 +327,9 @@ class BridgeConnection implements RecheckableBridgeConnection {
       }
     } catch (error) {
       const refusal = refusalOf(error);
-      // Refusals were logged by the extension that refused.
-      if (!refusal) this.bridge.log(`yjs bridge closed a socket on ${document.name}: ${String(error)}`);
-      this.close(refusal ?? closeCodes.malformedMessage);
+      // The extension that refused has recorded its refusal; what the bridge could not read is its own.
+      if (refusal) this.close(refusal);
+      else this.refuse(closeCodes.malformedMessage, String(error));
     }
   }
 
@@ -367,6 +372,7 @@ class BridgeConnection implements RecheckableBridgeConnection {
 
   private async release(): Promise<void> {
     this.closing = true;
+    this.bridge.sockets.delete(this);
     // Frames already received are still applied (they may be durable already in an awaited log).
     await this.queue;
     if (this.fanout) this.bridge.leave(this.fanout, this);
@@ -382,27 +388,31 @@ class BridgeConnection implements RecheckableBridgeConnection {
 /** The `/yjs/` websocket endpoint of one cocode server. */
 export class YjsBridge {
   readonly hocuspocus: Hocuspocus;
+  readonly gate: DocumentGate;
+  readonly refusals: Refusals;
+  readonly sockets: BridgeSockets;
   readonly limits: Limits;
   readonly log: (message: string) => void;
-  private readonly authenticator: Authenticator;
-  private readonly sockets: WebSocketServer;
+  private readonly server: WebSocketServer;
+  /** Every open socket, authorized or not, for the heartbeat and shutdown. */
   private readonly connections = new Set<BridgeConnection>();
   private readonly fanouts = new Map<Document, DocumentFanout>();
   private readonly heartbeat: NodeJS.Timeout;
   private closed = false;
 
-  constructor({ hocuspocus, authenticator, limits, log }: YjsBridgeOptions) {
+  constructor({ hocuspocus, gate, refusals, sockets, limits, log }: YjsBridgeOptions) {
     this.hocuspocus = hocuspocus;
-    this.authenticator = authenticator;
+    this.gate = gate;
+    this.refusals = refusals;
+    this.sockets = sockets;
     this.limits = limits;
     this.log = log;
     // Bigger frames close the socket with 1009, as on /collab.
-    this.sockets = new WebSocketServer({ noServer: true, maxPayload: limits.websocketMaxPayloadBytes });
+    this.server = new WebSocketServer({ noServer: true, maxPayload: limits.websocketMaxPayloadBytes });
     this.heartbeat = setInterval(() => {
       for (const connection of this.connections) connection.checkAlive();
     }, heartbeatIntervalMs);
     this.heartbeat.unref();
-    bridgesByInstance.set(hocuspocus, this);
   }
 
   handleUpgrade(request: IncomingMessage, socket: Duplex, head: Buffer): void {
@@ -410,35 +420,11 @@ export class YjsBridge {
       socket.destroy();
       return;
     }
-    this.sockets.handleUpgrade(request, socket, head, (websocket) => {
+    this.server.handleUpgrade(request, socket, head, (websocket) => {
       // An unhandled socket error event would crash the process (e.g. an invalid frame).
       websocket.on('error', (error) => this.log(`yjs bridge socket error: ${error.message}`));
       this.connections.add(new BridgeConnection(websocket, request, this));
     });
-  }
-
-  /** The same decision as Hocuspocus' authentication extension; nothing is loaded before it. */
-  async authorize(request: IncomingMessage): Promise<CollabContext | CloseCode> {
-    const url = new URL(request.url ?? '/', 'http://localhost');
-    const user = await this.authenticator.userFromCredential(url.searchParams.get('token') || null, request.headers);
-    if (!user) return closeCodes.unauthorized;
-    const rawName = documentNameFromPath(url.pathname);
-    const name = rawName === null ? null : parseDocumentName(rawName);
-    if (!name) return closeCodes.forbidden;
-    const access = await accessToDocument(this.authenticator.store, user.id, name);
-    if (!access?.read.allowed) return closeCodes.forbidden;
-    return { user, role: access.role, projectId: access.project.id, name, readOnly: !access.write.allowed };
-  }
-
-  /** Open sockets of both protocols on `documentName`. */
-  connectionsTo(documentName: string): number {
-    let count = this.hocuspocus.documents.get(documentName)?.getConnections().length ?? 0;
-    for (const connection of this.authorizedConnections()) if (connection.documentName === documentName) count += 1;
-    return count;
-  }
-
-  authorizedConnections(): BridgeConnection[] {
-    return [...this.connections].filter((connection) => connection.isAuthorized);
   }
 
   join(document: Document, connection: BridgeConnection): DocumentFanout {
@@ -472,6 +458,6 @@ export class YjsBridge {
     const open = [...this.connections];
     for (const connection of open) connection.socket.terminate();
     await Promise.all(open.map((connection) => connection.finished));
-    this.sockets.close();
+    this.server.close();
   }
 }

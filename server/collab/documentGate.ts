@@ -1,0 +1,72 @@
+/**
+ * The decisions every websocket document connection passes, whichever protocol it speaks: the
+ * Hocuspocus extensions at /collab and the y-websocket bridge at /yjs both call these, so there is
+ * one implementation of "who may open this document" (SPEC A1–A4, I1) and of the connection cap
+ * (H1), and every refusal is recorded in the one `Refusals` (H8).
+ */
+import type { IncomingHttpHeaders } from 'node:http';
+import type { Hocuspocus } from '@hocuspocus/server';
+import { type CloseEvent, closeCodes } from '../../shared/collab/closeCodes';
+import { parseDocumentName } from '../../shared/collab/documentNames';
+import { accessToDocument } from '../access';
+import type { Authenticator } from '../auth/authenticator';
+import type { Limits } from '../config';
+import type { CollabContext } from './context';
+import type { BridgeSockets } from './interop/bridgeSockets';
+import type { Refusals } from './refusals';
+
+/** Why a document was refused: the close event, and the message Hocuspocus clients are told. */
+export interface AccessRefusal {
+  event: CloseEvent;
+  message: string;
+}
+
+export interface DocumentRequest {
+  /** The token the client sent, if any; the session cookie in `headers` is tried without one. */
+  token: string | null;
+  headers: IncomingHttpHeaders;
+  documentName: string;
+  /** Who is asking, for the log: the peer address. */
+  peer: string;
+}
+
+export class DocumentGate {
+  constructor(
+    private readonly authenticator: Authenticator,
+    private readonly limits: Pick<Limits, 'connectionsPerDocumentMax'>,
+    private readonly refusals: Refusals,
+    private readonly bridgeSockets: BridgeSockets,
+  ) {}
+
+  /**
+   * Authenticates the credential and decides read and write access to the document; a document
+   * the user may read but not write is opened read-only. Nothing is loaded before this decision.
+   */
+  async authorize(request: DocumentRequest): Promise<{ context: CollabContext } | { refusal: AccessRefusal }> {
+    const refuse = (event: CloseEvent, message: string) => {
+      this.refusals.record(event, `${request.documentName} from ${request.peer}: ${message}`);
+      return { refusal: { event, message } };
+    };
+    // An empty token is no credential; browsers send none and carry their httpOnly session cookie.
+    const user = await this.authenticator.userFromCredential(request.token || null, request.headers);
+    if (!user) return refuse(closeCodes.unauthorized, 'unauthorized: missing or invalid credentials');
+    const name = parseDocumentName(request.documentName);
+    if (!name) return refuse(closeCodes.forbidden, 'forbidden: not a cocode document name');
+    const access = await accessToDocument(this.authenticator.store, user.id, name);
+    if (!access) return refuse(closeCodes.forbidden, 'forbidden: no such document');
+    if (!access.read.allowed) return refuse(closeCodes.forbidden, `forbidden: ${access.read.reason}`);
+    return { context: { user, role: access.role, projectId: access.project.id, name, readOnly: !access.write.allowed } };
+  }
+
+  /**
+   * The connection cap (SPEC H1), counting the websocket connections of both protocols on the
+   * document; REST and the repair pass use short direct connections and do not count. Null when
+   * one more may open.
+   */
+  admitConnection(hocuspocus: Hocuspocus, documentName: string, userId: string): CloseEvent | null {
+    const open = (hocuspocus.documents.get(documentName)?.getConnections().length ?? 0) + this.bridgeSockets.countOn(documentName);
+    if (open < this.limits.connectionsPerDocumentMax) return null;
+    this.refusals.record(closeCodes.tooManyConnections, `${documentName} already has ${open} connections; refused ${userId}`);
+    return closeCodes.tooManyConnections;
+  }
+}

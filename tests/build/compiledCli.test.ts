@@ -3,7 +3,7 @@
  * project, so this suite neither reads nor replaces the checkout's own dist/ while other tests
  * start servers from it.
  */
-import { type SpawnSyncReturns, spawnSync } from 'node:child_process';
+import { type SpawnSyncReturns, spawn, spawnSync } from 'node:child_process';
 import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -142,6 +142,45 @@ describe('the compiled CLI', () => {
     expect(failed.stderr).toMatch(/server\/[\w/]+\.ts:\d+:\d+/);
     // Only dist/cocode.js, the four lines that enable source maps, is loaded before they are on.
     expect(failed.stderr).not.toMatch(/dist\/\w+-\w{8}\.js:\d+/);
+  });
+});
+
+describe('the compiled server', () => {
+  it('starts, answers /api/health and serves the web page from client/dist of its project', async () => {
+    // dist/ sits one folder below the project root like server/, so the compiled code finds client/dist.
+    mkdirSync(path.join(first, 'client', 'dist'), { recursive: true });
+    writeFileSync(path.join(first, 'client', 'dist', 'index.html'), '<!doctype html><title>compiled cocode page</title>');
+    const server = spawn(process.execPath, ['dist/cocode.js', 'serve'], {
+      cwd: first,
+      env: { ...process.env, PORT: '0', HOST: '127.0.0.1', COCODE_DATA_DIR: path.join(workDir, 'server-data'), COCODE_DEMO: '0', COCODE_SERVE_CLIENT: '1' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let output = '';
+    server.stdout.on('data', (chunk: Buffer) => {
+      output += chunk.toString();
+    });
+    server.stderr.on('data', (chunk: Buffer) => {
+      output += chunk.toString();
+    });
+    const exited = new Promise<number | null>((resolve) => server.once('exit', (code) => resolve(code)));
+    try {
+      const url = await new Promise<string>((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error(`the compiled server did not start:\n${output}`)), 30_000);
+        server.stdout.on('data', () => {
+          const match = /running at (http:\/\/\S+)/.exec(output);
+          if (match) {
+            clearTimeout(timer);
+            resolve(match[1]);
+          }
+        });
+        exited.then(() => reject(new Error(`the compiled server exited:\n${output}`)));
+      });
+      expect(await (await fetch(`${url}/api/health`)).json()).toEqual({ ok: true });
+      expect(await (await fetch(`${url}/`)).text()).toContain('compiled cocode page');
+    } finally {
+      server.kill('SIGTERM');
+    }
+    expect(await exited).toBe(0);
   });
 });
 

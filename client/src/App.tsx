@@ -1,14 +1,15 @@
 import { type ReactNode, useEffect, useState } from 'react';
-import { api, type User } from './api';
-import { useConnectionSummary } from './hooks';
-import { Link, navigate, paths, type Route, useRoute } from './router';
+import type { User } from '../../shared/api/responses';
+import { api } from './api';
+import { SignInScreen } from './features/account/SignInScreen';
 import { AgreementScreen } from './features/agreement/AgreementScreen';
 import { CodebookScreen } from './features/codebook/CodebookScreen';
 import { CodingScreen } from './features/coding/CodingScreen';
 import { ProjectHomeScreen } from './features/projects/ProjectHomeScreen';
 import { ProjectListScreen } from './features/projects/ProjectListScreen';
 import { SettingsScreen } from './features/settings/SettingsScreen';
-import { SignInScreen } from './features/account/SignInScreen';
+import { useConnectionSummary } from './hooks';
+import { Link, navigate, paths, type Route, useRoute } from './router';
 import { SessionContext } from './session';
 
 export function App() {

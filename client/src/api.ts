@@ -2,80 +2,32 @@
  * The REST client. Every call relies on the httpOnly session cookie the server sets at sign-in
  * (`credentials: 'same-origin'`); the page never sees or stores a token.
  */
-import type { AgreementReport } from '../../shared/agreement/report';
-import type { UnitSpec } from '../../shared/agreement/segments/units';
-import type { ProjectRole } from '../../shared/authz';
-import type { Code, CodeFields } from '../../shared/collab/schema';
-
-export interface User {
-  id: string;
-  email: string;
-  name: string;
-}
-
-export interface Project {
-  id: string;
-  name: string;
-  blind: boolean;
-  role: ProjectRole;
-  createdAt: string;
-}
-
-export interface Member {
-  userId: string;
-  role: ProjectRole;
-  name: string;
-  email: string;
-}
-
-export interface Invitation {
-  email: string;
-  role: ProjectRole;
-  createdAt: string;
-}
-
-export interface DocumentSummary {
-  id: string;
-  title: string;
-  attributes: Record<string, string>;
-  createdAt: string;
-}
-
-export interface CodingSummary {
-  id: string;
-  layer: string;
-  codeId: string;
-}
-
-export interface ProgressRow {
-  documentId: string;
-  coderId: string;
-  codings: number;
-}
-
-export type { AgreementReport, UnitSpec };
-
-/** What the agreement report is computed over; an omitted list means "all" on the server. */
-export interface AgreementQuery {
-  unit: UnitSpec;
-  documentIds?: string[];
-  coderIds?: string[];
-  groupBy?: string;
-  bootstrap?: { draws: number; seed: number };
-}
-
-function agreementSearch(query: AgreementQuery): string {
-  const search = new URLSearchParams({ unit: query.unit.kind });
-  if (query.unit.kind === 'window') search.set('size', String(query.unit.size));
-  if (query.documentIds) search.set('documents', query.documentIds.join(','));
-  if (query.coderIds) search.set('coders', query.coderIds.join(','));
-  if (query.groupBy) search.set('groupBy', query.groupBy);
-  if (query.bootstrap) {
-    search.set('bootstrap', String(query.bootstrap.draws));
-    search.set('seed', String(query.bootstrap.seed));
-  }
-  return search.toString();
-}
+import { type AgreementQuery, encodeAgreementQuery } from '../../shared/api/agreementQuery';
+import type {
+  AddMemberBody,
+  CreateCodeBody,
+  CreateDocumentBody,
+  CreateProjectBody,
+  LoginBody,
+  RegisterBody,
+  UpdateCodeBody,
+  UpdateMemberBody,
+  UpdateProjectBody,
+} from '../../shared/api/requests';
+import type {
+  AddedMember,
+  AgreementReport,
+  Code,
+  CodingView,
+  CreatedDocument,
+  DocumentDetail,
+  DocumentSummary,
+  Members,
+  ProgressRow,
+  Project,
+  User,
+} from '../../shared/api/responses';
+import type { LayerSelector } from '../../shared/collab/layers';
 
 export class ApiError extends Error {
   constructor(
@@ -112,30 +64,25 @@ const project = (projectId: string) => `/projects/${encodeURIComponent(projectId
 
 export const api = {
   me: () => request<{ user: User }>('GET', '/me').then((r) => r.user),
-  login: (email: string, password: string) =>
-    request<{ user: User }>('POST', '/auth/login', { email, password }).then((r) => r.user),
-  register: (name: string, email: string, password: string) =>
-    request<{ user: User }>('POST', '/auth/register', { name, email, password }).then((r) => r.user),
+  login: (body: LoginBody) => request<{ user: User }>('POST', '/auth/login', body).then((r) => r.user),
+  register: (body: RegisterBody) => request<{ user: User }>('POST', '/auth/register', body).then((r) => r.user),
   logout: () => request<void>('POST', '/auth/logout'),
 
   projects: () => request<Project[]>('GET', '/projects'),
-  createProject: (name: string, blind: boolean) => request<Project>('POST', '/projects', { name, blind }),
+  createProject: (body: CreateProjectBody) => request<Project>('POST', '/projects', body),
   project: (projectId: string) => request<Project>('GET', project(projectId)),
-  updateProject: (projectId: string, patch: { name?: string; blind?: boolean }) =>
-    request<Project>('PATCH', project(projectId), patch),
+  updateProject: (projectId: string, patch: UpdateProjectBody) => request<Project>('PATCH', project(projectId), patch),
 
-  members: (projectId: string) => request<{ members: Member[]; invitations: Invitation[] }>('GET', `${project(projectId)}/members`),
-  addMember: (projectId: string, email: string, role: ProjectRole) =>
-    request<{ invited: boolean }>('POST', `${project(projectId)}/members`, { email, role }),
-  updateMember: (projectId: string, userId: string, role: ProjectRole) =>
-    request<unknown>('PATCH', `${project(projectId)}/members/${encodeURIComponent(userId)}`, { role }),
+  members: (projectId: string) => request<Members>('GET', `${project(projectId)}/members`),
+  addMember: (projectId: string, body: AddMemberBody) => request<AddedMember>('POST', `${project(projectId)}/members`, body),
+  updateMember: (projectId: string, userId: string, body: UpdateMemberBody) =>
+    request<UpdateMemberBody & { userId: string }>('PATCH', `${project(projectId)}/members/${encodeURIComponent(userId)}`, body),
   removeMember: (projectId: string, userId: string) =>
     request<void>('DELETE', `${project(projectId)}/members/${encodeURIComponent(userId)}`),
 
   codes: (projectId: string) => request<Code[]>('GET', `${project(projectId)}/codes`),
-  createCode: (projectId: string, fields: Partial<CodeFields> & { name: string }) =>
-    request<Code>('POST', `${project(projectId)}/codes`, fields),
-  updateCode: (projectId: string, codeId: string, patch: Partial<CodeFields>) =>
+  createCode: (projectId: string, body: CreateCodeBody) => request<Code>('POST', `${project(projectId)}/codes`, body),
+  updateCode: (projectId: string, codeId: string, patch: UpdateCodeBody) =>
     request<Code>('PATCH', `${project(projectId)}/codes/${encodeURIComponent(codeId)}`, patch),
   deleteCode: (projectId: string, codeId: string) =>
     request<void>('DELETE', `${project(projectId)}/codes/${encodeURIComponent(codeId)}`),
@@ -144,12 +91,14 @@ export const api = {
 
   documents: (projectId: string) => request<DocumentSummary[]>('GET', `${project(projectId)}/documents`),
   document: (projectId: string, documentId: string) =>
-    request<DocumentSummary>('GET', `${project(projectId)}/documents/${encodeURIComponent(documentId)}`),
-  createDocument: (projectId: string, input: { title: string; text: string; attributes: Record<string, string> }) =>
-    request<DocumentSummary>('POST', `${project(projectId)}/documents`, input),
-  codings: (projectId: string, documentId: string, layer: 'me' | 'consensus' | 'all') =>
-    request<CodingSummary[]>('GET', `${project(projectId)}/documents/${encodeURIComponent(documentId)}/codings?layer=${layer}`),
+    request<DocumentDetail>('GET', `${project(projectId)}/documents/${encodeURIComponent(documentId)}`),
+  createDocument: (projectId: string, body: CreateDocumentBody) => request<CreatedDocument>('POST', `${project(projectId)}/documents`, body),
+  codings: (projectId: string, documentId: string, layer: LayerSelector) =>
+    request<CodingView[]>(
+      'GET',
+      `${project(projectId)}/documents/${encodeURIComponent(documentId)}/codings?layer=${encodeURIComponent(layer)}`,
+    ),
   progress: (projectId: string) => request<ProgressRow[]>('GET', `${project(projectId)}/progress`),
   agreement: (projectId: string, query: AgreementQuery) =>
-    request<AgreementReport>('GET', `${project(projectId)}/agreement?${agreementSearch(query)}`),
+    request<AgreementReport>('GET', `${project(projectId)}/agreement?${encodeAgreementQuery(query)}`),
 };

@@ -1,5 +1,5 @@
 import { createContext, useContext } from 'react';
-import type { User } from './api';
+import type { User } from '../../shared/api/responses';
 
 export interface Session {
   user: User;

@@ -9,6 +9,7 @@
 import { HocuspocusProvider, HocuspocusProviderWebsocket, WebSocketStatus } from '@hocuspocus/provider';
 import { IndexeddbPersistence } from 'y-indexeddb';
 import * as Y from 'yjs';
+import { type CloseEvent, closeCodes, closeEventForReason } from '../../../shared/collab/closeCodes';
 
 export interface DocumentState {
   /** Received the server's state at least once (coding waits for this on the transcript). */
@@ -31,6 +32,26 @@ export interface CollabDocument {
   /** Resolves when the first server sync arrived (never, if refused). */
   whenSynced: Promise<void>;
   close(): void;
+}
+
+/**
+ * Access refusals carry their kind before the reason ("forbidden: blind mode is on"), and the page
+ * shows only the reason; other refusals carry a close event's reason, put into words here.
+ */
+const accessRefusalPrefix = new RegExp(`^(${[closeCodes.unauthorized, closeCodes.forbidden].map((event) => event.reason.toLowerCase()).join('|')}):\\s*`);
+const refusalWords: Partial<Record<CloseEvent['reason'], string>> = {
+  [closeCodes.unauthorized.reason]: 'you are signed out; sign in again',
+  [closeCodes.forbidden.reason]: 'this document is not open to you',
+  [closeCodes.authenticationTimeout.reason]: 'opening the document took too long; reload the page',
+  [closeCodes.tooManyConnections.reason]: 'too many people have this document open; try again later',
+  [closeCodes.brokenDocument.reason]: 'the stored document is damaged; an owner can see it in the project health report',
+};
+
+/** What the page says about a refused document, from the reason the server sent. */
+export function refusalText(reason: string): string {
+  const event = closeEventForReason(reason);
+  if (event) return refusalWords[event.reason] ?? event.reason.toLowerCase();
+  return reason.replace(accessRefusalPrefix, '') || 'access refused';
 }
 
 let sharedSocket: HocuspocusProviderWebsocket | null = null;
@@ -97,7 +118,7 @@ export function openDocument(name: string, options: OpenOptions = {}): CollabDoc
       changed();
     },
     onAuthenticationFailed: ({ reason }) => {
-      state.refused = reason.replace(/^(forbidden|unauthorized):\s*/, '') || 'access refused';
+      state.refused = refusalText(reason);
       changed();
     },
     onSynced: ({ state: synced }) => {

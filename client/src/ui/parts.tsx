@@ -1,7 +1,7 @@
 /** Small pieces shared by several screens. */
 import type { ReactNode } from 'react';
+import type { Project } from '../../../shared/api/responses';
 import type { ProjectRole } from '../../../shared/authz';
-import type { Project } from '../api';
 import { Link, paths } from '../router';
 import { initials, personColour } from '../session';
 

@@ -1,5 +1,6 @@
 import { type FormEvent, useState } from 'react';
-import { api, type User } from '../../api';
+import type { User } from '../../../../shared/api/responses';
+import { api } from '../../api';
 import { Link, paths } from '../../router';
 
 export function SignInScreen({ mode, onSignedIn }: { mode: 'signin' | 'register'; onSignedIn: (user: User) => void }) {
@@ -15,7 +16,7 @@ export function SignInScreen({ mode, onSignedIn }: { mode: 'signin' | 'register'
     setBusy(true);
     setError(null);
     try {
-      onSignedIn(registering ? await api.register(name, email, password) : await api.login(email, password));
+      onSignedIn(registering ? await api.register({ name, email, password }) : await api.login({ email, password }));
     } catch (caught) {
       setError(caught instanceof Error ? caught.message : String(caught));
     } finally {

@@ -4,8 +4,9 @@
  * say when a number should not be trusted, and the methods paragraph to copy.
  */
 import { useMemo, useRef, useState } from 'react';
+import { alphaThresholdKeys, verdictRule } from '../../../../shared/agreement/verdict';
+import type { AgreementReport } from '../../../../shared/api/responses';
 import type { Code } from '../../../../shared/collab/schema';
-import type { AgreementReport } from '../../api';
 import { downloadFile, perCodeCsv, reportFileName } from './exportFiles';
 import {
   formatInterval,
@@ -14,6 +15,7 @@ import {
   readableDiagnostic,
   scopes,
   severityIcons,
+  thresholdText,
   undefinedAlphaReason,
   unitDescription,
   verdictFor,
@@ -102,7 +104,8 @@ function Headline({ report }: { report: AgreementReport }) {
           {interval && <p className="agreement-stat-interval">95% CI {formatInterval(interval)}</p>}
           {below && (
             <p className="agreement-stat-interval">
-              Probability that α is below .667: {formatPercent(below['0.667'])}; below .800: {formatPercent(below['0.800'])}
+              Probability that α is below{' '}
+              {alphaThresholdKeys.map((key, position) => `${position === 0 ? '' : '; below '}${thresholdText(key)}: ${formatPercent(below[key])}`).join('')}
             </p>
           )}
           <p className="agreement-stat-help">Chance-corrected agreement on which codes each unit got: 1 is perfect, 0 is what chance alone gives.</p>
@@ -198,8 +201,7 @@ function CodeTable({ report, colours, names, withIntervals }: { report: Agreemen
     <section className="agreement-section" aria-labelledby="agreement-codes-title">
       <h2 id="agreement-codes-title">Per code</h2>
       <p className="agreement-section-help">
-        Each code is judged on its own: applied or not applied to each unit. Verdicts follow Krippendorff (2004): α ≥ .800 reliable; .667 to .800 for
-        tentative conclusions only; below .667 unreliable.
+        Each code is judged on its own: applied or not applied to each unit. Verdicts follow Krippendorff (2004): {verdictRule}.
       </p>
       <div className="table-wrap card">
         <table className="data-table agreement-table" data-testid="agreement-code-table">

@@ -3,14 +3,19 @@
  * compute the server's agreement report, and read it. Coders of a blind project are told why they
  * cannot see it rather than finding the tab empty.
  */
+
 import { type FormEvent, useMemo, useState } from 'react';
+import type { UnitSpec } from '../../../../shared/agreement/segments/units';
+import type { AgreementQuery } from '../../../../shared/api/agreementQuery';
+import type { AgreementReport, DocumentSummary, Member, ProgressRow, Project } from '../../../../shared/api/responses';
 import { decide } from '../../../../shared/authz';
+import { isConsensusLayer } from '../../../../shared/collab/layers';
 import type { Code } from '../../../../shared/collab/schema';
-import { AgreementReportView } from './AgreementReportView';
-import { unitOptions } from './reading';
-import { type AgreementQuery, type AgreementReport, api, type DocumentSummary, type Member, type Project, type ProgressRow, type UnitSpec } from '../../api';
+import { api } from '../../api';
 import { useAsync } from '../../hooks';
 import { LoadError, ProjectHeader } from '../../ui/parts';
+import { AgreementReportView } from './AgreementReportView';
+import { unitOptions } from './reading';
 
 const bootstrapDraws = 1000;
 const defaultWindowSize = 500;
@@ -98,7 +103,7 @@ function AgreementWorkbench({
 }) {
   // Coders are members with codings; the consensus layer is the outcome of reconciling, not a coder.
   const codersWithCodings = useMemo(() => {
-    const coded = new Set(progress.filter((row) => row.coderId !== 'consensus' && row.codings > 0).map((row) => row.coderId));
+    const coded = new Set(progress.filter((row) => !isConsensusLayer(row.coderId) && row.codings > 0).map((row) => row.coderId));
     return members.filter((member) => coded.has(member.userId));
   }, [members, progress]);
   const attributes = useMemo(() => {

@@ -3,7 +3,7 @@
  * code, one column per statistic, full precision, empty cells for undefined values so both read
  * them as missing).
  */
-import type { AgreementReport } from '../../api';
+import type { AgreementReport } from '../../../../shared/api/responses';
 import { verdictFor } from './reading';
 
 function csvField(value: string | number | null | undefined): string {

@@ -3,7 +3,9 @@
  * names of statistics, and diagnostics put into the words a methods reviewer uses. Pure functions,
  * so the screen, the CSV export and the tests agree on every displayed value.
  */
-import type { AgreementReport, UnitSpec } from '../../api';
+import type { UnitSpec } from '../../../../shared/agreement/segments/units';
+import { type AlphaThresholdKey, type VerdictLevel, verdictLevel } from '../../../../shared/agreement/verdict';
+import type { AgreementReport } from '../../../../shared/api/responses';
 
 type Diagnostic = AgreementReport['diagnostics'][number];
 
@@ -23,8 +25,6 @@ export function formatInterval(interval: { lower: number; upper: number } | unde
   return `${formatStatistic(interval.lower)} to ${formatStatistic(interval.upper)}`;
 }
 
-export type VerdictLevel = 'reliable' | 'tentative' | 'unreliable' | 'undefined';
-
 export interface Verdict {
   level: VerdictLevel;
   label: string;
@@ -32,13 +32,21 @@ export interface Verdict {
   icon: string;
 }
 
-/** Krippendorff (2004): α ≥ .800 reliable; .667 ≤ α < .800 tentative conclusions only; below, discard. */
+const verdictLooks: Record<VerdictLevel, Omit<Verdict, 'level'>> = {
+  reliable: { label: 'Reliable', icon: '✓' },
+  tentative: { label: 'Tentative only', icon: '◐' },
+  unreliable: { label: 'Unreliable', icon: '✗' },
+  undefined: { label: 'Undefined', icon: '—' },
+};
+
+/** Krippendorff's reading of alpha (the shared verdict rule), as a label and icon. */
 export function verdictFor(alpha: number | null | undefined): Verdict {
-  if (alpha === null || alpha === undefined || !Number.isFinite(alpha)) return { level: 'undefined', label: 'Undefined', icon: '—' };
-  if (alpha >= 0.8) return { level: 'reliable', label: 'Reliable', icon: '✓' };
-  if (alpha >= 0.667) return { level: 'tentative', label: 'Tentative only', icon: '◐' };
-  return { level: 'unreliable', label: 'Unreliable', icon: '✗' };
+  const level = verdictLevel(alpha);
+  return { level, ...verdictLooks[level] };
 }
+
+/** A threshold as the methods literature writes it: `0.800` → `.800`. */
+export const thresholdText = (key: AlphaThresholdKey): string => key.replace(/^0/, '');
 
 export const unitOptions: { kind: UnitSpec['kind']; label: string }[] = [
   { kind: 'turn', label: 'Speaker turn' },

@@ -5,15 +5,19 @@
  * focused code, or by the move buttons of the selected code.
  */
 import { type DragEvent, type FormEvent, type KeyboardEvent, useEffect, useMemo, useRef, useState } from 'react';
+import type { CodingView, Member, Project } from '../../../../shared/api/responses';
 import { decide } from '../../../../shared/authz';
+import { codeUsage } from '../../../../shared/collab/codings';
 import { documentNames } from '../../../../shared/collab/documentNames';
+import { isConsensusLayer } from '../../../../shared/collab/layers';
+import { codeColourAt, codeColours } from '../../../../shared/collab/palette';
 import { type Code, type CodeFields, observeCodes, readCodes } from '../../../../shared/collab/schema';
-import { api, type Member, type Project } from '../../api';
+import { api } from '../../api';
 import { type CollabDocument, openDocument } from '../../collab/connection';
-import { type CodeMove, codePalette, codeTree, planCodeMove, type Placement } from './codebook';
 import { useAsync } from '../../hooks';
-import { LoadError, ProjectHeader } from '../../ui/parts';
 import { Presence } from '../../ui/Presence';
+import { LoadError, ProjectHeader } from '../../ui/parts';
+import { type CodeMove, codeTree, type Placement, planCodeMove } from './codebook';
 
 export function CodebookScreen({ projectId }: { projectId: string }) {
   const project = useAsync(() => api.project(projectId), [projectId]);
@@ -50,16 +54,23 @@ interface CodeUsage {
 
 /** Codings per code, in total and per layer, across every transcript and every layer this person may read. */
 async function loadUsage(projectId: string): Promise<{ usage: Map<string, CodeUsage>; members: Member[] }> {
-  const usage = new Map<string, CodeUsage>();
   const [documents, { members }] = await Promise.all([api.documents(projectId), api.members(projectId)]);
-  for (const document of documents) {
+  const codingsByLayer = new Map<string, CodingView[]>();
+  // One transcript at a time: a large project must not fire hundreds of requests at once.
+  for (const document of documents)
     for (const coding of await api.codings(projectId, document.id, 'all')) {
-      const entry = usage.get(coding.codeId) ?? { total: 0, byLayer: new Map<string, number>() };
-      entry.total += 1;
-      entry.byLayer.set(coding.layer, (entry.byLayer.get(coding.layer) ?? 0) + 1);
-      usage.set(coding.codeId, entry);
+      const layerCodings = codingsByLayer.get(coding.layer);
+      if (layerCodings) layerCodings.push(coding);
+      else codingsByLayer.set(coding.layer, [coding]);
     }
-  }
+  const usage = new Map<string, CodeUsage>();
+  for (const [layerId, codings] of codingsByLayer)
+    for (const [codeId, count] of codeUsage(codings)) {
+      const entry = usage.get(codeId) ?? { total: 0, byLayer: new Map<string, number>() };
+      entry.total += count;
+      entry.byLayer.set(layerId, count);
+      usage.set(codeId, entry);
+    }
   return { usage, members };
 }
 
@@ -260,7 +271,7 @@ function Codebook({ project, codebook }: { project: Project; codebook: CollabDoc
               canEdit={canEdit}
               uses={usage.data ? (usage.data.usage.get(selected.id) ?? { total: 0, byLayer: new Map() }) : null}
               layerName={(layerId) =>
-                layerId === 'consensus' ? 'Consensus' : (usage.data?.members.find((member) => member.userId === layerId)?.name ?? 'A former member')
+                isConsensusLayer(layerId) ? 'Consensus' : (usage.data?.members.find((member) => member.userId === layerId)?.name ?? 'A former member')
               }
               canMove={{ up: neighbour(selected.id, 'up') !== null, down: neighbour(selected.id, 'down') !== null, indent: neighbour(selected.id, 'indent') !== null, outdent: neighbour(selected.id, 'outdent') !== null }}
               onMove={(direction) => moveBy(selected.id, direction, false)}
@@ -288,7 +299,7 @@ function NewCodeForm({ projectId, codes, onDone, onError }: { projectId: string;
   const submit = async (event: FormEvent) => {
     event.preventDefault();
     try {
-      const code = await api.createCode(projectId, { name, parentId: parentId || null, color: codePalette[codes.length % codePalette.length] });
+      const code = await api.createCode(projectId, { name, parentId: parentId || null, color: codeColourAt(codes.length) });
       setName('');
       onDone(`Code “${code.name}” added.`);
     } catch (caught) {
@@ -397,7 +408,7 @@ function CodeForm({
       {canEdit && (
         <fieldset className="swatches">
           <legend className="visually-hidden">Suggested colours</legend>
-          {codePalette.map((color) => (
+          {codeColours.map((color) => (
             <button
               key={color}
               type="button"

@@ -87,6 +87,3 @@ export function rememberRecentCode(projectId: string, codeId: string): void {
   const next = [codeId, ...recentCodeIds(projectId).filter((id) => id !== codeId)].slice(0, recentLimit);
   localStorage.setItem(recentKey(projectId), JSON.stringify(next));
 }
-
-/** Colours offered for new codes: distinct, readable as tints and as underlines. */
-export const codePalette = ['#2e7d32', '#c62828', '#1565c0', '#6a1b9a', '#ef6c00', '#00838f', '#ad1457', '#5d4037', '#455a64', '#9e9d24'];

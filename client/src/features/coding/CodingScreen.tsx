@@ -9,29 +9,30 @@ import { TextSelection } from '@tiptap/pm/state';
 import { EditorContent, useEditor } from '@tiptap/react';
 import StarterKit from '@tiptap/starter-kit';
 import { useCallback, useDeferredValue, useEffect, useLayoutEffect, useMemo, useRef, useState, useSyncExternalStore } from 'react';
+import type { DocumentSummary, Member, Project } from '../../../../shared/api/responses';
 import { decide } from '../../../../shared/authz';
 import { type Code, turnAttributes, turnNodeName, ydocKeys } from '../../../../shared/collab/schema';
-import { api, type DocumentSummary, type Member, type Project } from '../../api';
+import { api } from '../../api';
 import {
   type BoundaryRefusal,
   CodingModel,
   consensusLayerId,
   type LayerSpec,
-  type ResolvedCoding,
   type Resolution,
+  type ResolvedCoding,
   type UnanchoredCoding,
 } from '../../collab/codingModel';
+import { CodingDecorations, codingClass, type DecorationSource, rebuildCodingDecorations } from '../../editor/codingDecorations';
+import { useAsync } from '../../hooks';
+import { Link, paths } from '../../router';
+import { initials, personColour, useSession } from '../../session';
+import { Presence } from '../../ui/Presence';
+import { Avatar, LoadError } from '../../ui/parts';
 import { codeTree, recentCodeIds, rememberRecentCode } from '../codebook/codebook';
 import { BoundaryAdjuster } from './BoundaryAdjuster';
 import { CodePicker } from './CodePicker';
 import { CodingDetail } from './CodingDetail';
 import { MarginStripes, type StripeCoding } from './MarginStripes';
-import { CodingDecorations, codingClass, type DecorationSource, rebuildCodingDecorations } from '../../editor/codingDecorations';
-import { useAsync } from '../../hooks';
-import { Link, paths } from '../../router';
-import { initials, personColour, useSession } from '../../session';
-import { Avatar, LoadError } from '../../ui/parts';
-import { Presence } from '../../ui/Presence';
 
 /** Paragraphs are speaker turns: keep their speaker and timestamp, or the Yjs binding drops them. */
 const TurnAttributes = Extension.create({

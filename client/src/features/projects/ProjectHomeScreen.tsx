@@ -1,6 +1,8 @@
 import { type FormEvent, useState } from 'react';
+import type { DocumentSummary, Member, ProgressRow } from '../../../../shared/api/responses';
 import { decide } from '../../../../shared/authz';
-import { api, type DocumentSummary, type Member, type ProgressRow } from '../../api';
+import { consensusLayerId, isConsensusLayer } from '../../../../shared/collab/layers';
+import { api } from '../../api';
 import { useAsync } from '../../hooks';
 import { Link, navigate, paths } from '../../router';
 import { useSession } from '../../session';
@@ -75,7 +77,7 @@ function TranscriptTable({
 }) {
   const count = (documentId: string, coderId: string) =>
     progress.find((row) => row.documentId === documentId && row.coderId === coderId)?.codings ?? 0;
-  const maxCount = Math.max(1, ...progress.filter((row) => row.coderId !== 'consensus').map((row) => row.codings));
+  const maxCount = Math.max(1, ...progress.filter((row) => !isConsensusLayer(row.coderId)).map((row) => row.codings));
   return (
     <div className="table-wrap card">
       <table className="data-table">
@@ -132,9 +134,9 @@ function TranscriptTable({
                       </span>
                       <span className="progress-name">Consensus</span>
                       <span className="progress-bar" aria-hidden="true">
-                        <span style={{ width: `${(count(document.id, 'consensus') / maxCount) * 100}%` }} />
+                        <span style={{ width: `${(count(document.id, consensusLayerId) / maxCount) * 100}%` }} />
                       </span>
-                      <span className="progress-count">{count(document.id, 'consensus')}</span>
+                      <span className="progress-count">{count(document.id, consensusLayerId)}</span>
                     </li>
                   </ul>
                 </td>

@@ -14,7 +14,7 @@ export function ProjectListScreen() {
     event.preventDefault();
     setError(null);
     try {
-      const project = await api.createProject(name, blind);
+      const project = await api.createProject({ name, blind });
       navigate(paths.project(project.id));
     } catch (caught) {
       setError(caught instanceof Error ? caught.message : String(caught));

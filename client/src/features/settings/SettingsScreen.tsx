@@ -41,7 +41,7 @@ export function SettingsScreen({ projectId }: { projectId: string }) {
   const invite = (event: FormEvent) => {
     event.preventDefault();
     void run(async () => {
-      const result = await api.addMember(projectId, email, role);
+      const result = await api.addMember(projectId, { email, role });
       setEmail('');
       return result;
     }, `${email} was added. If they have no account yet, they can now register with this email.`);
@@ -74,7 +74,7 @@ export function SettingsScreen({ projectId }: { projectId: string }) {
                     <select
                       aria-label={`Role of ${member.name}`}
                       value={member.role}
-                      onChange={(event) => void run(() => api.updateMember(projectId, member.userId, event.target.value as ProjectRole), `${member.name} is now ${roleLabel(event.target.value as ProjectRole).toLowerCase()}.`)}
+                      onChange={(event) => void run(() => api.updateMember(projectId, member.userId, { role: event.target.value as ProjectRole }), `${member.name} is now ${roleLabel(event.target.value as ProjectRole).toLowerCase()}.`)}
                     >
                       {projectRoles.map((candidate) => (
                         <option key={candidate} value={candidate}>

@@ -13,6 +13,7 @@
 import { defaultLimits, type Limits } from '../../config';
 import { invalid } from '../../errors';
 import type { ExchangeTurn } from '../model';
+import { NameMatcher } from './nameMatcher';
 
 export interface PseudonymEntry {
   original: string;
@@ -33,21 +34,9 @@ export interface PseudonymisedTurns {
 export type PseudonymLimits = Pick<Limits, 'pseudonymEntriesMax' | 'nameMaxChars'>;
 
 const invalidMapping = (message: string) => invalid(message, 'invalid_pseudonym_mapping');
-const wordCharacter = /[\p{L}\p{M}\p{N}]/u;
 const collapse = (text: string) => text.replace(/\s+/g, ' ').trim();
 /** How names compare: case and white space do not count. */
 const nameKey = (name: string) => collapse(name).toLowerCase();
-
-function escapeForPattern(text: string): string {
-  return text.replace(/[\\^$.*+?()[\]{}|/]/g, '\\$&').replace(/ /g, '\\s+');
-}
-
-/** A name as an expression that only matches where it is not part of a longer word. */
-function wholeWordPattern(name: string): string {
-  const before = wordCharacter.test(name[0]) ? '(?<![\\p{L}\\p{M}\\p{N}])' : '';
-  const after = wordCharacter.test(name[name.length - 1]) ? '(?![\\p{L}\\p{M}\\p{N}])' : '';
-  return `${before}${escapeForPattern(name)}${after}`;
-}
 
 function checkEntry(entry: PseudonymEntry, index: number, limits: PseudonymLimits): PseudonymEntry {
   const fields = ['original', 'replacement'] as const;
@@ -72,17 +61,18 @@ export function checkPseudonymMapping(mapping: readonly PseudonymEntry[], limits
     if (earlier !== undefined) throw invalidMapping(`mapping[${index}].original: "${entry.original}" is also mapping[${earlier}]`);
     seen.set(nameKey(entry.original), index);
   });
-  // One scan per replacement over all names: a replacement must not reintroduce a name.
-  const names = new RegExp(sortedLongestFirst(entries.map((entry) => entry.original)).map(wholeWordPattern).join('|'), 'iu');
+  // A replacement must not reintroduce a name.
+  const names = new NameMatcher(entries.map((entry) => ({ name: entry.original, value: entry.original })));
   entries.forEach((entry, index) => {
-    const leaked = names.exec(entry.replacement);
+    const [leaked] = names.matches(entry.replacement);
     if (leaked)
-      throw invalid(`mapping[${index}].replacement: "${entry.replacement}" contains the name "${leaked[0]}"`, 'pseudonym_leaks_name');
+      throw invalid(
+        `mapping[${index}].replacement: "${entry.replacement}" contains the name "${entry.replacement.slice(leaked.start, leaked.end)}"`,
+        'pseudonym_leaks_name',
+      );
   });
   return entries;
 }
-
-const sortedLongestFirst = (names: string[]) => [...names].sort((a, b) => b.length - a.length);
 
 /** Replaces every mapped name in the turns' texts and speakers; see the module comment for the rules. */
 export function pseudonymise(
@@ -93,18 +83,14 @@ export function pseudonymise(
   const entries = checkPseudonymMapping(mapping, limits);
   const counts: PseudonymCount[] = entries.map((entry) => ({ ...entry, inText: 0, inSpeakers: 0 }));
   if (entries.length === 0) return { turns: turns.map((turn) => ({ ...turn })), counts };
-  // Each alternative is one capture group; a match reports its group, so there is no second lookup
-  // that case folding could get wrong. Replacements are alternatives too, kept as they are.
-  const alternatives = [
-    ...entries.map((entry, index) => ({ text: entry.original, count: counts[index] })),
-    ...[...new Set(entries.map((entry) => entry.replacement))].map((text) => ({ text, count: null })),
-  ].sort((a, b) => b.text.length - a.text.length);
-  const pattern = new RegExp(alternatives.map((alternative) => `(${wholeWordPattern(alternative.text)})`).join('|'), 'giu');
+  // Replacements are names too, matched and kept as they are, so a second run leaves them alone.
+  const matcher = new NameMatcher<PseudonymCount | null>([
+    ...counts.map((count) => ({ name: count.original, value: count })),
+    ...[...new Set(entries.map((entry) => entry.replacement))].map((name) => ({ name, value: null })),
+  ]);
   const replaceIn = (text: string, field: 'inText' | 'inSpeakers') =>
-    text.replace(pattern, (...args: unknown[]) => {
-      const groupIndex = args.findIndex((group, index) => index > 0 && group !== undefined) - 1;
-      const { count } = alternatives[groupIndex];
-      if (!count) return args[0] as string;
+    matcher.replaceAll(text, (count, matched) => {
+      if (!count) return matched;
       count[field] += 1;
       return count.replacement;
     });

@@ -50,6 +50,25 @@ describe('pseudonymise', () => {
     expect(result.text).toBe('[P-1]_smith wrote to [P-1]-Marie');
   });
 
+  it('folds case per letter, so a Greek name ending in final sigma matches in capitals too', () => {
+    const [result] = pseudonymise([turn('', 'ΟΔΥΣΣΕΑΣ και Οδυσσέας')], [{ original: 'Οδυσσεας', replacement: '[A]' }]).turns;
+    expect(result.text).toBe('[A] και Οδυσσέας');
+  });
+
+  it('handles a mapping at the entry limit on a long transcript within seconds', () => {
+    const entries = Array.from({ length: defaultLimits.pseudonymEntriesMax }, (_, index) => ({
+      original: `Given${index} Family${index}`,
+      replacement: `[P-${index + 1}]`,
+    }));
+    const text = 'Given17 Family17 met given4999  family4999 and Given17 Familyx. '.repeat(2_000);
+    const started = performance.now();
+    const result = pseudonymise([turn('', text)], entries);
+    expect(performance.now() - started).toBeLessThan(5_000);
+    expect(result.counts[17].inText).toBe(2_000);
+    expect(result.counts[4999].inText).toBe(2_000);
+    expect(result.turns[0].text.startsWith('[P-18] met [P-5000] and Given17 Familyx. ')).toBe(true);
+  });
+
   it('does not change the input turns', () => {
     const turns = [turn('Jane', 'Jane')];
     pseudonymise(turns, mapping);

@@ -27,13 +27,13 @@ const io = {
 
 async function serve(): Promise<number> {
   const { startCocodeServer } = await import('./app');
-  const { seedDemoProject } = await import('./demo');
+  const { randomDemoPassword, seedDemoProject } = await import('./demo');
   const config = loadConfig();
   if (config.serveClient) ensureClientBuilt(config.clientDistDir);
   const server = await startCocodeServer(config);
   console.log(`cocode is running at ${server.url}  (data: ${config.dataDir})`);
   if (config.seedDemo) {
-    const demo = await seedDemoProject(server.services, server.storage.relational);
+    const demo = await seedDemoProject(server.services, server.storage.relational, config.demoPassword ?? randomDemoPassword());
     if (demo) {
       console.log(`Demo project "${demo.projectName}" created. Sign in with:`);
       for (const account of demo.accounts) console.log(`  ${account.email}  /  ${account.password}   (${account.role})`);

@@ -68,6 +68,8 @@ export interface CocodeConfig {
   openRegistration: boolean;
   /** Create the demo project on first start with an empty store. */
   seedDemo: boolean;
+  /** Password of the demo accounts; null: a random one, printed at start. */
+  demoPassword: string | null;
   /** Serve the web page (building it on first start when missing). */
   serveClient: boolean;
   /** Built client to serve. */
@@ -122,6 +124,7 @@ export const defaultConfig: CocodeConfig = {
   redisPrefix: 'cocode',
   openRegistration: false,
   seedDemo: true,
+  demoPassword: null,
   serveClient: true,
   clientDistDir: path.join(repoRoot, 'client', 'dist'),
   sessionTtlMs: 30 * 24 * 60 * 60 * 1000,
@@ -157,6 +160,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
   if (open !== undefined) fromEnv.openRegistration = open;
   const demo = envFlag(env.COCODE_DEMO);
   if (demo !== undefined) fromEnv.seedDemo = demo;
+  if (env.COCODE_DEMO_PASSWORD) fromEnv.demoPassword = env.COCODE_DEMO_PASSWORD;
   const serveClient = envFlag(env.COCODE_SERVE_CLIENT);
   if (serveClient !== undefined) fromEnv.serveClient = serveClient;
   const quiet = envFlag(env.COCODE_QUIET);

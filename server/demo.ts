@@ -3,11 +3,10 @@
  * of clinical leadership in commissioning, three short original interviews, and a few codings by
  * two coders, so co-coding, agreement and reconciliation can be tried at once.
  */
+import { randomBytes } from 'node:crypto';
 import type { ProjectRole } from '../shared/authz';
 import type { Services } from './services';
 import type { RelationalStore, UserRecord } from './storage/types';
-
-export const demoPassword = process.env.COCODE_DEMO_PASSWORD || 'cocode-demo';
 
 const accounts: { email: string; name: string; role: ProjectRole }[] = [
   { email: 'lead@demo.cocode', name: 'Amira Shah', role: 'owner' },
@@ -126,16 +125,25 @@ export interface DemoSummary {
   accounts: { email: string; password: string; role: ProjectRole }[];
 }
 
-/** Creates the demo project when the store has no accounts yet; returns null otherwise. */
-export async function seedDemoProject(services: Services, store: RelationalStore): Promise<DemoSummary | null> {
+/** A password for the demo accounts when none is configured: random, so no instance shares one (SPEC A10). */
+export function randomDemoPassword(): string {
+  return randomBytes(12).toString('base64url');
+}
+
+/**
+ * Creates the demo project when the store has no accounts yet; returns null otherwise. The demo
+ * accounts are not instance admins: the first real account registered becomes the admin (SPEC A10).
+ */
+export async function seedDemoProject(services: Services, store: RelationalStore, demoPassword: string): Promise<DemoSummary | null> {
   if ((await store.countUsers()) > 0) return null;
   const users: UserRecord[] = [];
-  const owner = await services.accounts.register({ email: accounts[0].email, name: accounts[0].name, password: demoPassword });
+  const asDemo = { demo: true };
+  const owner = await services.accounts.register({ email: accounts[0].email, name: accounts[0].name, password: demoPassword }, asDemo);
   users.push(owner);
   const project = await services.projects.create(owner, { name: 'Clinical leadership in commissioning (demo)', blind: false });
   for (const account of accounts.slice(1)) {
     await services.projects.addMember(owner, project.id, { email: account.email, role: account.role });
-    users.push(await services.accounts.register({ email: account.email, name: account.name, password: demoPassword }));
+    users.push(await services.accounts.register({ email: account.email, name: account.name, password: demoPassword }, asDemo));
   }
 
   const codeIds = new Map<string, string>();

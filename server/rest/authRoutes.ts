@@ -35,9 +35,31 @@ export function authRoutes({ accounts }: Services, schemas: RequestSchemas, sess
     res.json({ user: actor(req) });
   });
 
+  /** Erases the account (SPEC A9): confirmed with the password; its codings stay in their projects. */
+  router.delete('/me', requireUser, async (req, res) => {
+    await accounts.deleteAccount(actor(req), parseBody(schemas.deleteAccount, req.body));
+    res.clearCookie(sessionCookieName, { path: '/' });
+    res.status(204).end();
+  });
+
+  router.post('/auth/password', requireUser, async (req, res) => {
+    const body = parseBody(schemas.changePassword, req.body);
+    await accounts.changePassword(actor(req), credentialFromHeaders(req.headers) ?? '', body);
+    res.status(204).end();
+  });
+
   /** A long-lived bearer token for scripts (the session cookie is for browsers). */
   router.post('/auth/tokens', requireUser, async (req, res) => {
     res.status(201).json({ token: await accounts.issueToken(actor(req).id, 'api') });
+  });
+
+  router.get('/auth/tokens', requireUser, async (req, res) => {
+    res.json(await accounts.listApiTokens(actor(req)));
+  });
+
+  router.delete('/auth/tokens/:tokenId', requireUser, async (req, res) => {
+    await accounts.revokeApiToken(actor(req), String(req.params.tokenId));
+    res.status(204).end();
   });
 
   return router;

@@ -22,5 +22,14 @@ export function memberRoutes({ projects }: Services, schemas: RequestSchemas) {
     await projects.removeMember(actor(req), req.params.projectId, req.params.userId);
     res.status(204).end();
   });
+  /** The caller's own membership: acknowledge the notice of being added, or leave (SPEC A8). */
+  router.post('/projects/:projectId/membership/acknowledge', async (req, res) => {
+    await projects.acknowledge(actor(req), req.params.projectId);
+    res.status(204).end();
+  });
+  router.delete('/projects/:projectId/membership', async (req, res) => {
+    await projects.leave(actor(req), req.params.projectId);
+    res.status(204).end();
+  });
   return router;
 }

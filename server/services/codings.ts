@@ -78,7 +78,9 @@ export class CodingService {
       return [layer(actor.id), ...others.map((member) => layer(member.userId)), ...consensus];
     }
     requireRead('other-layer');
-    if (!(await this.context.store.getRole(projectId, selector))) throw notFound(`user ${selector} is not a member of this project`);
+    // A former member's layer stays readable: their codings are the project's data (SPEC A9).
+    const known = (await this.context.store.getRole(projectId, selector)) || (await this.context.store.getUserById(selector));
+    if (!known) throw notFound(`user ${selector} is not a member of this project`);
     return [layer(selector)];
   }
 
@@ -164,13 +166,19 @@ export class CodingService {
     if (!removed) throw notFound(`no coding ${codingId} in this layer`);
   }
 
-  /** Codings per document and layer: the progress table of the project home (counts, never content). */
+  /**
+   * Codings per document and layer: the progress table of the project home (counts, never
+   * content). In blind mode a coder or viewer gets their own counts only: others' counts, and how
+   * they change, would tell who codes what and when (SPEC A3).
+   */
   async progress(actor: UserRecord, projectId: string): Promise<ProgressRow[]> {
-    await this.access.authorize(actor, projectId, 'transcript', 'read');
+    const { may } = await this.access.authorize(actor, projectId, 'transcript', 'read');
     const members = await this.context.store.listMembers(projectId);
+    const coders = may('other-layer', 'read').allowed ? members.map((member) => member.userId) : [actor.id];
+    const layerIds = may('consensus', 'read').allowed ? [...coders, consensusLayerId] : coders;
     const rows: ProgressRow[] = [];
     for (const document of await this.context.store.listDocuments(projectId)) {
-      for (const coderId of [...members.map((member) => member.userId), consensusLayerId]) {
+      for (const coderId of layerIds) {
         rows.push({ documentId: document.id, coderId, codings: await this.gateway.read(layerDocumentName(document.id, coderId), countCodings) });
       }
     }

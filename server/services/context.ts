@@ -9,4 +9,6 @@ export interface ServiceContext {
   config: CocodeConfig;
   /** Called after a change that can narrow someone's access, so open connections are re-checked (SPEC A3). */
   accessChanged(projectId: string): Promise<void>;
+  /** Called after credentials ended (sign-out, revocation, password change): their connections close at once (SPEC A9). */
+  credentialsRevoked(tokenHashes: string[]): Promise<void>;
 }

@@ -4,7 +4,9 @@
  * and the log rows that were quarantined.
  */
 import type { ProjectHealth } from '../../shared/api/responses';
+import { anchorsDecode } from '../../shared/collab/codings';
 import { documentNames } from '../../shared/collab/documentNames';
+import { readCodings } from '../../shared/collab/schema';
 import type { UserRecord } from '../storage/types';
 import type { AccessService } from './access';
 import type { ServiceContext } from './context';
@@ -41,10 +43,16 @@ export class HealthService {
       if (broken) brokenDocuments.push({ documentName: broken.documentName, problem: broken.problem });
       else if (openError !== null) brokenDocuments.push({ documentName, problem: `cannot be opened: ${openError}` });
     }
+    const invalidCodings: ProjectHealth['invalidCodings'] = [];
+    for (const documentName of layers) {
+      if (brokenDocuments.some((broken) => broken.documentName === documentName)) continue;
+      const invalid = await this.context.gateway.read(documentName, (doc) => readCodings(doc).filter((coding) => !anchorsDecode(coding)));
+      for (const coding of invalid) invalidCodings.push({ documentName, codingId: coding.id, problem: 'its anchors do not decode' });
+    }
     const inProject = new Set(names);
     const quarantinedUpdates = this.problems.quarantined
       .filter((entry) => inProject.has(entry.documentName))
       .map(({ documentName, logId, error }) => ({ documentName, logId, error }));
-    return { brokenDocuments, quarantinedUpdates };
+    return { brokenDocuments, quarantinedUpdates, invalidCodings };
   }
 }

@@ -25,7 +25,7 @@ export function createServices(context: ServiceContext, problems: StoredDocument
   const codebook = new CodebookService(context, access);
   return {
     access,
-    accounts: new AccountService(context.store, context.config),
+    accounts: new AccountService(context),
     projects: new ProjectService(context, access),
     codebook,
     documents: new DocumentService(context, access),

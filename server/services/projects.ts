@@ -52,18 +52,33 @@ export class ProjectService {
     return { members: await this.store.listMembers(projectId), invitations: await this.store.listInvitations(projectId) };
   }
 
-  /** Adds an existing account, or records an invitation that registration with that email accepts. */
+  /**
+   * Adds an existing account (who then sees a notice of the project and may leave it), or records
+   * an invitation that registration with that email accepts. The answer is the same either way, so
+   * adding someone does not tell whether the email has an account (SPEC A8).
+   */
   async addMember(actor: UserRecord, projectId: string, input: { email: string; role: ProjectRole }): Promise<AddedMember> {
     await this.access.authorize(actor, projectId, 'members', 'write');
     const email = input.email.trim().toLowerCase();
     const user = await this.store.getUserByEmail(email);
-    if (!user) {
-      await this.store.createInvitation({ projectId, email, role: input.role, createdAt: new Date().toISOString() });
-      return { invited: true, email, role: input.role };
-    }
-    if (await this.store.getRole(projectId, user.id)) throw conflict(`${email} is already a member`, 'already_member');
-    await this.store.setMember(projectId, user.id, input.role);
-    return { invited: false, userId: user.id, email, name: user.name, role: input.role };
+    if (user && (await this.store.getRole(projectId, user.id))) throw conflict(`${email} is already a member`, 'already_member');
+    if (user) await this.store.setMember(projectId, user.id, input.role, actor.id);
+    else await this.store.createInvitation({ projectId, email, role: input.role, createdAt: new Date().toISOString() });
+    return { invited: true, email, role: input.role };
+  }
+
+  /** The member has seen the notice that someone added them. */
+  async acknowledge(actor: UserRecord, projectId: string): Promise<void> {
+    await this.access.membership(actor, projectId);
+    await this.store.acknowledgeMembership(projectId, actor.id);
+  }
+
+  /** Leaves a project (any role; the last owner must hand over first). */
+  async leave(actor: UserRecord, projectId: string): Promise<void> {
+    const { role } = await this.access.membership(actor, projectId);
+    if (role === 'owner') await this.assertAnotherOwner(projectId, actor.id);
+    await this.store.removeMember(projectId, actor.id);
+    await this.context.accessChanged(projectId);
   }
 
   async updateMember(actor: UserRecord, projectId: string, userId: string, role: ProjectRole): Promise<{ userId: string; role: ProjectRole }> {

@@ -6,17 +6,20 @@
 import pg from 'pg';
 import * as Y from 'yjs';
 import type { ProjectRole } from '../../shared/authz';
-import type {
-  AwaitedDocumentLog,
-  DocumentRecord,
-  InvitationRecord,
-  MemberRecord,
-  ProjectRecord,
-  RelationalStore,
-  Storage,
-  StoredDocumentState,
-  UserRecord,
-  UserWithSecret,
+import {
+  type ApiTokenRecord,
+  apiTokenId,
+  type AwaitedDocumentLog,
+  type DocumentRecord,
+  type InvitationRecord,
+  type MemberProjectRecord,
+  type MemberRecord,
+  type ProjectRecord,
+  type RelationalStore,
+  type Storage,
+  type StoredDocumentState,
+  type UserRecord,
+  type UserWithSecret,
 } from './types';
 
 /** Versioned migrations, applied in order at start under an advisory lock; never edit a shipped one. */
@@ -45,6 +48,8 @@ const migrations: string[] = [
    CREATE TABLE ydoc_snapshots (name TEXT PRIMARY KEY, state BYTEA NOT NULL);
    CREATE TABLE ydoc_updates (id BIGSERIAL PRIMARY KEY, name TEXT NOT NULL, data BYTEA NOT NULL);
    CREATE INDEX ydoc_updates_by_name ON ydoc_updates(name, id);`,
+  `ALTER TABLE memberships ADD COLUMN added_by TEXT REFERENCES users(id) ON DELETE SET NULL;
+   CREATE INDEX tokens_by_user ON tokens(user_id);`,
 ];
 
 const migrationLockKey = 0x636f636f; // "coco"
@@ -149,6 +154,53 @@ class PostgresRelationalStore implements RelationalStore {
     await this.pool.query('DELETE FROM tokens WHERE hash = $1', [hash]);
   }
 
+  async deleteTokensOfUser(userId: string, keepHash: string | null) {
+    const rows = await this.rows('DELETE FROM tokens WHERE user_id = $1 AND hash IS DISTINCT FROM $2 RETURNING hash', [userId, keepHash]);
+    return rows.map((row) => row.hash as string);
+  }
+
+  async listApiTokens(userId: string): Promise<ApiTokenRecord[]> {
+    const rows = await this.rows(`SELECT hash, created_at, expires_at FROM tokens WHERE user_id = $1 AND kind = 'api' ORDER BY created_at, hash`, [
+      userId,
+    ]);
+    return rows.map((row) => ({ id: apiTokenId(row.hash), createdAt: Number(row.created_at), expiresAt: Number(row.expires_at) }));
+  }
+
+  async deleteApiToken(userId: string, id: string) {
+    if (!/^[0-9a-f]{16}$/.test(id)) return null;
+    const [row] = await this.rows(`DELETE FROM tokens WHERE user_id = $1 AND kind = 'api' AND substr(hash, 1, 16) = $2 RETURNING hash`, [userId, id]);
+    return (row?.hash as string | undefined) ?? null;
+  }
+
+  async countAdmins() {
+    return Number((await this.rows('SELECT COUNT(*) AS n FROM users WHERE is_admin'))[0].n);
+  }
+
+  async updatePasswordHash(userId: string, passwordHash: string) {
+    await this.pool.query('UPDATE users SET password_hash = $1 WHERE id = $2', [passwordHash, userId]);
+  }
+
+  async anonymiseUser(userId: string, replacement: { email: string; name: string; passwordHash: string }) {
+    const client = await this.pool.connect();
+    try {
+      await client.query('BEGIN');
+      await client.query('UPDATE users SET email = $1, name = $2, password_hash = $3, is_admin = FALSE WHERE id = $4', [
+        replacement.email,
+        replacement.name,
+        replacement.passwordHash,
+        userId,
+      ]);
+      await client.query('DELETE FROM tokens WHERE user_id = $1', [userId]);
+      await client.query('DELETE FROM memberships WHERE user_id = $1', [userId]);
+      await client.query('COMMIT');
+    } catch (error) {
+      await client.query('ROLLBACK');
+      throw error;
+    } finally {
+      client.release();
+    }
+  }
+
   async createProject(project: ProjectRecord) {
     await this.pool.query('INSERT INTO projects (id, name, blind, created_at, created_by) VALUES ($1, $2, $3, $4, $5)', [
       project.id,
@@ -164,13 +216,18 @@ class PostgresRelationalStore implements RelationalStore {
     return row ? toProject(row) : null;
   }
 
-  async listProjectsForUser(userId: string) {
+  async listProjectsForUser(userId: string): Promise<MemberProjectRecord[]> {
     const rows = await this.rows(
-      `SELECT p.*, m.role FROM projects p JOIN memberships m ON m.project_id = p.id
+      `SELECT p.*, m.role, a.name AS added_by_name, a.email AS added_by_email FROM projects p
+       JOIN memberships m ON m.project_id = p.id LEFT JOIN users a ON a.id = m.added_by
        WHERE m.user_id = $1 ORDER BY p.created_at, p.id`,
       [userId],
     );
-    return rows.map((row) => ({ ...toProject(row), role: row.role as ProjectRole }));
+    return rows.map((row) => ({
+      ...toProject(row),
+      role: row.role as ProjectRole,
+      addedBy: row.added_by_email === null ? null : { name: (row.added_by_name as string | null) ?? '', email: row.added_by_email as string },
+    }));
   }
 
   async updateProject(id: string, patch: { name?: string; blind?: boolean }) {
@@ -178,12 +235,16 @@ class PostgresRelationalStore implements RelationalStore {
     if (patch.blind !== undefined) await this.pool.query('UPDATE projects SET blind = $1 WHERE id = $2', [patch.blind, id]);
   }
 
-  async setMember(projectId: string, userId: string, role: ProjectRole) {
+  async setMember(projectId: string, userId: string, role: ProjectRole, addedBy?: string) {
     await this.pool.query(
-      `INSERT INTO memberships (project_id, user_id, role) VALUES ($1, $2, $3)
+      `INSERT INTO memberships (project_id, user_id, role, added_by) VALUES ($1, $2, $3, $4)
        ON CONFLICT (project_id, user_id) DO UPDATE SET role = excluded.role`,
-      [projectId, userId, role],
+      [projectId, userId, role, addedBy ?? null],
     );
+  }
+
+  async acknowledgeMembership(projectId: string, userId: string) {
+    await this.pool.query('UPDATE memberships SET added_by = NULL WHERE project_id = $1 AND user_id = $2', [projectId, userId]);
   }
 
   async removeMember(projectId: string, userId: string) {

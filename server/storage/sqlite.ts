@@ -8,17 +8,20 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import * as Y from 'yjs';
 import type { ProjectRole } from '../../shared/authz';
-import type {
-  DocumentRecord,
-  InvitationRecord,
-  MemberRecord,
-  ProjectRecord,
-  RelationalStore,
-  Storage,
-  StoredDocumentState,
-  SyncDocumentLog,
-  UserRecord,
-  UserWithSecret,
+import {
+  type ApiTokenRecord,
+  apiTokenId,
+  type DocumentRecord,
+  type InvitationRecord,
+  type MemberProjectRecord,
+  type MemberRecord,
+  type ProjectRecord,
+  type RelationalStore,
+  type Storage,
+  type StoredDocumentState,
+  type SyncDocumentLog,
+  type UserRecord,
+  type UserWithSecret,
 } from './types';
 
 /** Versioned migrations, applied in order at start; never edit one that has shipped. */
@@ -47,6 +50,8 @@ const migrations: string[] = [
    CREATE TABLE ydoc_snapshots (name TEXT PRIMARY KEY, state BLOB NOT NULL, upto INTEGER NOT NULL);
    CREATE TABLE ydoc_updates (id INTEGER PRIMARY KEY AUTOINCREMENT, name TEXT NOT NULL, data BLOB NOT NULL);
    CREATE INDEX ydoc_updates_by_name ON ydoc_updates(name, id);`,
+  `ALTER TABLE memberships ADD COLUMN added_by TEXT REFERENCES users(id) ON DELETE SET NULL;
+   CREATE INDEX tokens_by_user ON tokens(user_id);`,
 ];
 
 function migrate(db: Database.Database): void {
@@ -156,6 +161,46 @@ class SqliteRelationalStore implements RelationalStore {
     this.db.prepare('DELETE FROM tokens WHERE hash = ?').run(hash);
   }
 
+  async deleteTokensOfUser(userId: string, keepHash: string | null) {
+    const rows = this.db
+      .prepare('DELETE FROM tokens WHERE user_id = ? AND hash IS NOT ? RETURNING hash')
+      .all(userId, keepHash) as { hash: string }[];
+    return rows.map((row) => row.hash);
+  }
+
+  async listApiTokens(userId: string): Promise<ApiTokenRecord[]> {
+    const rows = this.db
+      .prepare(`SELECT hash, created_at, expires_at FROM tokens WHERE user_id = ? AND kind = 'api' ORDER BY created_at, hash`)
+      .all(userId) as { hash: string; created_at: number; expires_at: number }[];
+    return rows.map((row) => ({ id: apiTokenId(row.hash), createdAt: row.created_at, expiresAt: row.expires_at }));
+  }
+
+  async deleteApiToken(userId: string, id: string) {
+    if (!/^[0-9a-f]{16}$/.test(id)) return null;
+    const row = this.db
+      .prepare(`DELETE FROM tokens WHERE user_id = ? AND kind = 'api' AND substr(hash, 1, 16) = ? RETURNING hash`)
+      .get(userId, id) as { hash: string } | undefined;
+    return row?.hash ?? null;
+  }
+
+  async countAdmins() {
+    return (this.db.prepare('SELECT COUNT(*) AS n FROM users WHERE is_admin = 1').get() as { n: number }).n;
+  }
+
+  async updatePasswordHash(userId: string, passwordHash: string) {
+    this.db.prepare('UPDATE users SET password_hash = ? WHERE id = ?').run(passwordHash, userId);
+  }
+
+  async anonymiseUser(userId: string, replacement: { email: string; name: string; passwordHash: string }) {
+    this.db.transaction(() => {
+      this.db
+        .prepare('UPDATE users SET email = ?, name = ?, password_hash = ?, is_admin = 0 WHERE id = ?')
+        .run(replacement.email, replacement.name, replacement.passwordHash, userId);
+      this.db.prepare('DELETE FROM tokens WHERE user_id = ?').run(userId);
+      this.db.prepare('DELETE FROM memberships WHERE user_id = ?').run(userId);
+    })();
+  }
+
   async createProject(project: ProjectRecord) {
     this.db
       .prepare('INSERT INTO projects (id, name, blind, created_at, created_by) VALUES (?, ?, ?, ?, ?)')
@@ -167,14 +212,19 @@ class SqliteRelationalStore implements RelationalStore {
     return row ? toProject(row) : null;
   }
 
-  async listProjectsForUser(userId: string) {
+  async listProjectsForUser(userId: string): Promise<MemberProjectRecord[]> {
     const rows = this.db
       .prepare(
-        `SELECT p.*, m.role FROM projects p JOIN memberships m ON m.project_id = p.id
+        `SELECT p.*, m.role, a.name AS added_by_name, a.email AS added_by_email FROM projects p
+         JOIN memberships m ON m.project_id = p.id LEFT JOIN users a ON a.id = m.added_by
          WHERE m.user_id = ? ORDER BY p.created_at, p.id`,
       )
-      .all(userId) as (ProjectRow & { role: ProjectRole })[];
-    return rows.map((row) => ({ ...toProject(row), role: row.role }));
+      .all(userId) as (ProjectRow & { role: ProjectRole; added_by_name: string | null; added_by_email: string | null })[];
+    return rows.map((row) => ({
+      ...toProject(row),
+      role: row.role,
+      addedBy: row.added_by_email === null ? null : { name: row.added_by_name ?? '', email: row.added_by_email },
+    }));
   }
 
   async updateProject(id: string, patch: { name?: string; blind?: boolean }) {
@@ -183,13 +233,17 @@ class SqliteRelationalStore implements RelationalStore {
       this.db.prepare('UPDATE projects SET blind = ? WHERE id = ?').run(patch.blind ? 1 : 0, id);
   }
 
-  async setMember(projectId: string, userId: string, role: ProjectRole) {
+  async setMember(projectId: string, userId: string, role: ProjectRole, addedBy?: string) {
     this.db
       .prepare(
-        `INSERT INTO memberships (project_id, user_id, role) VALUES (?, ?, ?)
+        `INSERT INTO memberships (project_id, user_id, role, added_by) VALUES (?, ?, ?, ?)
          ON CONFLICT (project_id, user_id) DO UPDATE SET role = excluded.role`,
       )
-      .run(projectId, userId, role);
+      .run(projectId, userId, role, addedBy ?? null);
+  }
+
+  async acknowledgeMembership(projectId: string, userId: string) {
+    this.db.prepare('UPDATE memberships SET added_by = NULL WHERE project_id = ? AND user_id = ?').run(projectId, userId);
   }
 
   async removeMember(projectId: string, userId: string) {

@@ -34,6 +34,23 @@ export interface MemberRecord {
   email: string;
 }
 
+/** A project as one member sees it in their list. */
+export interface MemberProjectRecord extends ProjectRecord {
+  role: ProjectRole;
+  /** Set while the member has not yet acknowledged being added by someone else (SPEC A8). */
+  addedBy: { name: string; email: string } | null;
+}
+
+/** The public id of a token: the start of its hash, which reveals nothing of the secret. */
+export const apiTokenId = (hash: string): string => hash.slice(0, 16);
+
+/** A long-lived API token as its owner sees it: never the secret, only a short id of its hash. */
+export interface ApiTokenRecord {
+  id: string;
+  createdAt: number;
+  expiresAt: number;
+}
+
 export interface InvitationRecord {
   projectId: string;
   email: string;
@@ -63,13 +80,27 @@ export interface RelationalStore {
   createToken(hash: string, userId: string, kind: 'session' | 'api', expiresAt: number): Promise<void>;
   getUserIdByToken(hash: string, now: number): Promise<string | null>;
   deleteToken(hash: string): Promise<void>;
+  /** Deletes every token of a user except `keepHash`; returns the deleted hashes. */
+  deleteTokensOfUser(userId: string, keepHash: string | null): Promise<string[]>;
+  listApiTokens(userId: string): Promise<ApiTokenRecord[]>;
+  /** Deletes one of the user's API tokens by id; returns its hash, or null when there is none. */
+  deleteApiToken(userId: string, id: string): Promise<string | null>;
+  countAdmins(): Promise<number>;
+  updatePasswordHash(userId: string, passwordHash: string): Promise<void>;
+  /**
+   * Erases an account's personal data and credentials but keeps its id, so the codings it made stay
+   * attributed to one (former) coder: email and name are replaced, tokens and memberships removed.
+   */
+  anonymiseUser(userId: string, replacement: { email: string; name: string; passwordHash: string }): Promise<void>;
 
   createProject(project: ProjectRecord): Promise<void>;
   getProject(id: string): Promise<ProjectRecord | null>;
-  listProjectsForUser(userId: string): Promise<(ProjectRecord & { role: ProjectRole })[]>;
+  listProjectsForUser(userId: string): Promise<MemberProjectRecord[]>;
   updateProject(id: string, patch: { name?: string; blind?: boolean }): Promise<void>;
 
-  setMember(projectId: string, userId: string, role: ProjectRole): Promise<void>;
+  /** Adds or re-roles a member; `addedBy` (someone else adding them) leaves a notice for them. */
+  setMember(projectId: string, userId: string, role: ProjectRole, addedBy?: string): Promise<void>;
+  acknowledgeMembership(projectId: string, userId: string): Promise<void>;
   removeMember(projectId: string, userId: string): Promise<void>;
   getRole(projectId: string, userId: string): Promise<ProjectRole | null>;
   listMembers(projectId: string): Promise<MemberRecord[]>;

@@ -41,6 +41,8 @@ export function requestSchemas(limits: RequestLimits) {
       name,
     }),
     login: z.strictObject({ email: z.string().max(320), password: z.string().max(1024) }),
+    changePassword: z.strictObject({ currentPassword: z.string().max(1024), newPassword: z.string().max(1024, 'at most 1024 characters') }),
+    deleteAccount: z.strictObject({ password: z.string().max(1024) }),
     createProject: z.strictObject({ name, blind: z.boolean().optional() }),
     updateProject: z.strictObject({ name: name.optional(), blind: z.boolean().optional() }),
     addMember: z.strictObject({ email: z.email('must be an email address').max(320), role }),
@@ -69,6 +71,8 @@ type Body<K extends keyof RequestSchemas> = z.infer<RequestSchemas[K]>;
 
 export type RegisterBody = Body<'register'>;
 export type LoginBody = Body<'login'>;
+export type ChangePasswordBody = Body<'changePassword'>;
+export type DeleteAccountBody = Body<'deleteAccount'>;
 export type CreateProjectBody = Body<'createProject'>;
 export type UpdateProjectBody = Body<'updateProject'>;
 export type AddMemberBody = Body<'addMember'>;

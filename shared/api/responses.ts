@@ -24,6 +24,8 @@ export interface Project {
   createdBy: string;
   /** The caller's role in it. */
   role: ProjectRole;
+  /** In the project list: who added the caller, until the caller acknowledges or leaves (SPEC A8). */
+  addedBy?: { name: string; email: string } | null;
 }
 
 export interface Member {
@@ -46,9 +48,12 @@ export interface Members {
   invitations: Invitation[];
 }
 
-export type AddedMember =
-  | { invited: true; email: string; role: ProjectRole }
-  | { invited: false; userId: string; email: string; name: string; role: ProjectRole };
+/** The same answer whether or not the email has an account (SPEC A8). */
+export interface AddedMember {
+  invited: true;
+  email: string;
+  role: ProjectRole;
+}
 
 export interface DocumentSummary {
   id: string;
@@ -105,4 +110,6 @@ export interface ProgressRow {
 export interface ProjectHealth {
   brokenDocuments: { documentName: string; problem: string }[];
   quarantinedUpdates: { documentName: string; logId: number; error: string }[];
+  /** Stored codings whose anchors do not decode (SPEC K5): kept and reported, left out of agreement. */
+  invalidCodings: { documentName: string; codingId: string; problem: string }[];
 }

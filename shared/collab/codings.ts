@@ -4,6 +4,7 @@
  * (SPEC K1–K5). REST, websocket validation, the editor, the agreement report and the exporters all
  * use these functions, so a coding means the same thing everywhere.
  */
+import * as Y from 'yjs';
 import type { StoredCoding } from './schema';
 import { type AnchorStatus, endAssoc, startAssoc, type TranscriptIndex } from './transcriptIndex';
 
@@ -66,6 +67,17 @@ export interface CodingOffsets {
   end: number;
   /** The words now at the offsets when `ok`; otherwise the stored quote. */
   text: string;
+}
+
+/** Whether both of a stored coding's anchors decode as Yjs relative positions (SPEC K1). */
+export function anchorsDecode(coding: Pick<StoredCoding, 'start' | 'end'>): boolean {
+  try {
+    Y.decodeRelativePosition(coding.start);
+    Y.decodeRelativePosition(coding.end);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /** Where a stored coding's words are now in this replica (SPEC C2, K5). */

@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
 import { type CocodeServer, startCocodeServer } from '../../server/app';
 import { loadConfig } from '../../server/config';
-import { type DemoSummary, demoPassword, seedDemoProject } from '../../server/demo';
+import { type DemoSummary, seedDemoProject } from '../../server/demo';
 import { afterAll, beforeAll } from 'vitest';
 import { chromiumArgs, chromiumPath } from './chromium';
 
@@ -17,6 +17,8 @@ import { chromiumArgs, chromiumPath } from './chromium';
 const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
 export const clientDistDir = path.join(repoRoot, 'client', 'dist');
 export const artifactsDir = path.join(repoRoot, 'tests', 'artifacts');
+/** The demo accounts' password in browser tests (a real start picks a random one). */
+export const demoPassword = 'cocode-demo';
 
 /**
  * Without Chromium the browser tests are skipped with a notice on a developer machine, but a CI
@@ -40,7 +42,7 @@ export async function startE2eEnvironment(): Promise<E2eEnvironment> {
   if (!existsSync(path.join(clientDistDir, 'index.html'))) throw new Error('client/dist is missing: run `npm run build` first');
   const dataDir = mkdtempSync(path.join(tmpdir(), 'cocode-e2e-'));
   const server = await startCocodeServer(loadConfig({}, { port: 0, host: '127.0.0.1', dataDir, quiet: true, clientDistDir }));
-  const demo = await seedDemoProject(server.services, server.storage.relational);
+  const demo = await seedDemoProject(server.services, server.storage.relational, demoPassword);
   if (!demo) throw new Error('the demo seed did not run on an empty store');
   const browser = await chromium.launch({ executablePath: chromiumPath, args: chromiumArgs });
   mkdirSync(artifactsDir, { recursive: true });

@@ -228,18 +228,27 @@ export async function resolve(specifier, context, nextResolve) {
     expect(result.status, result.stderr).toBe(0);
     return readFileSync(log, 'utf8').trim().split('\n');
   }
-  const builtModules = (urls: string[]) => urls.filter((url) => url.includes('/dist/')).map((url) => path.basename(fileURLToPath(url)).replace(/-\w+\.js$/, ''));
+  /** The TypeScript files inside the built modules among `urls`, read from their source maps. */
+  const builtSources = (urls: string[]) =>
+    urls
+      .filter((url) => url.startsWith('file:') && fileURLToPath(url).startsWith(path.join(first, 'dist')))
+      .flatMap((url) => JSON.parse(readFileSync(`${fileURLToPath(url)}.map`, 'utf8')).sources as string[]);
+  const serverOrEngine = /^\.\.\/(server\/app\.ts|server\/services?\b|server\/storage\/|server\/collab\/|shared\/agreement\/)/;
 
   it('cocode --help loads no npm package, no server and no agreement engine', () => {
     const loaded = modulesLoaded(['--help']);
     expect(loaded.filter((url) => url.includes('node_modules'))).toEqual([]);
-    expect(builtModules(loaded).sort()).toEqual(['cli', 'cocode.js']);
+    const sources = builtSources(loaded);
+    expect(sources).toContain('../server/cli.ts');
+    expect(sources.filter((source) => serverOrEngine.test(source) || source === '../server/cli/agreementCommand.ts')).toEqual([]);
   });
 
-  it('cocode agreement loads the agreement command and still no server', () => {
+  it('cocode agreement loads the agreement engine and still no server', () => {
     const loaded = modulesLoaded(['agreement', data['ratings.json'], '--json']);
-    expect(builtModules(loaded)).toContain('agreementCommand');
-    expect(builtModules(loaded)).not.toContain('app');
-    expect(loaded.filter((url) => /node_modules\/(@hocuspocus|better-sqlite3|express)\//.test(url))).toEqual([]);
+    const sources = builtSources(loaded);
+    expect(sources).toContain('../server/cli/agreementCommand.ts');
+    expect(sources).toContain('../shared/agreement/coded/index.ts');
+    expect(sources).not.toContain('../server/app.ts');
+    expect(loaded.filter((url) => /node_modules\/(@hocuspocus|better-sqlite3|express|pg|ioredis)\//.test(url))).toEqual([]);
   });
 });

@@ -12,6 +12,7 @@ import express from 'express';
 import { WebSocketServer } from 'ws';
 import { Authenticator } from './auth/authenticator';
 import { reapplyProjectAccess } from './collab/accessRevocation';
+import { closeConnectionsOfCredentials } from './collab/credentialRevocation';
 import { AnchorRepairExtension } from './collab/extensions/anchorRepair';
 import { ProjectCodebooks } from './collab/codebookCodes';
 import { DurableLogExtension } from './collab/extensions/durableLog';
@@ -24,6 +25,7 @@ import { redisExtension } from './collab/redis';
 import type { CocodeConfig } from './config';
 import { requireUser } from './rest/authenticate';
 import { restApi } from './rest/api';
+import { securityHeaders } from './rest/securityHeaders';
 import { createServices, type Services } from './services';
 import { openStorage } from './storage/open';
 import type { Storage } from './storage/types';
@@ -82,6 +84,7 @@ export async function startCocodeServer(config: CocodeConfig, injected: { storag
       gateway,
       config,
       accessChanged: (projectId) => reapplyProjectAccess(hocuspocus, bridgeSockets, storage.relational, projectId),
+      credentialsRevoked: async (tokenHashes) => closeConnectionsOfCredentials(hocuspocus, bridgeSockets, tokenHashes),
     },
     durableLog,
   );
@@ -89,6 +92,7 @@ export async function startCocodeServer(config: CocodeConfig, injected: { storag
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', 'loopback');
+  app.use(securityHeaders);
   app.use('/api', restApi(services, config, requireUser(authenticator), log));
 
   if (config.serveClient && existsSync(config.clientDistDir)) {

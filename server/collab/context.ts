@@ -9,4 +9,6 @@ export interface CollabContext {
   projectId: string;
   name: CollabDocumentName;
   readOnly: boolean;
+  /** SHA-256 of the credential the connection authenticated with, so ending it can close the connection (SPEC A9). */
+  credentialHash: string;
 }

@@ -10,6 +10,7 @@ import { type CloseEvent, closeCodes } from '../../shared/collab/closeCodes';
 import { parseDocumentName } from '../../shared/collab/documentNames';
 import { accessToDocument } from '../access';
 import type { Authenticator } from '../auth/authenticator';
+import { credentialFromHeaders, hashToken } from '../auth/tokens';
 import type { Limits } from '../config';
 import type { CollabContext } from './context';
 import type { BridgeSockets } from './interop/bridgeSockets';
@@ -48,14 +49,17 @@ export class DocumentGate {
       return { refusal: { event, message } };
     };
     // An empty token is no credential; browsers send none and carry their httpOnly session cookie.
-    const user = await this.authenticator.userFromCredential(request.token || null, request.headers);
-    if (!user) return refuse(closeCodes.unauthorized, 'unauthorized: missing or invalid credentials');
+    const credential = request.token || credentialFromHeaders(request.headers);
+    const user = credential ? await this.authenticator.userFromToken(credential) : null;
+    if (!credential || !user) return refuse(closeCodes.unauthorized, 'unauthorized: missing or invalid credentials');
     const name = parseDocumentName(request.documentName);
     if (!name) return refuse(closeCodes.forbidden, 'forbidden: not a cocode document name');
     const access = await accessToDocument(this.authenticator.store, user.id, name);
     if (!access) return refuse(closeCodes.forbidden, 'forbidden: no such document');
     if (!access.read.allowed) return refuse(closeCodes.forbidden, `forbidden: ${access.read.reason}`);
-    return { context: { user, role: access.role, projectId: access.project.id, name, readOnly: !access.write.allowed } };
+    return {
+      context: { user, role: access.role, projectId: access.project.id, name, readOnly: !access.write.allowed, credentialHash: hashToken(credential) },
+    };
   }
 
   /**

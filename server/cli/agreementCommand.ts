@@ -9,7 +9,7 @@ import type { TextRange } from '../../shared/agreement/segments/units';
 import { computeUnitizedAgreement, type UnitizedInput, type UnitizedSegment } from '../../shared/agreement/unitized/index';
 import { DomainError } from '../errors';
 import { sourceText } from '../exchange/model';
-import { readQdpx } from '../exchange/refi/index';
+import type { readQdpx } from '../exchange/refi/index';
 
 export interface CommandIo {
   stdout: (text: string) => void;
@@ -127,7 +127,10 @@ export async function runAgreementCommand(argv: string[], io: CommandIo): Promis
   let project: ProjectContinuum | undefined;
   try {
     if (/\.qdpx$/i.test(options.file)) {
-      project = projectContinuum(readQdpx(new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength)));
+      // Loaded only for project files: the zip and XML readers cost more start-up than a whole
+      // reliability-data run.
+      const refi = await import('../exchange/refi/index');
+      project = projectContinuum(refi.readQdpx(new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength)));
       input = { kind: 'unitized', input: project.input };
     } else {
       input = parseAgreementInput(bytes.toString('utf8'), {

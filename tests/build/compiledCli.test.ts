@@ -243,12 +243,12 @@ export async function resolve(specifier, context, nextResolve) {
     expect(sources.filter((source) => serverOrEngine.test(source) || source === '../server/cli/agreementCommand.ts')).toEqual([]);
   });
 
-  it('cocode agreement loads the agreement engine and still no server', () => {
+  it('cocode agreement on reliability data loads the agreement engine, and no server or project-file reader', () => {
     const loaded = modulesLoaded(['agreement', data['ratings.json'], '--json']);
     const sources = builtSources(loaded);
     expect(sources).toContain('../server/cli/agreementCommand.ts');
     expect(sources).toContain('../shared/agreement/coded/index.ts');
     expect(sources).not.toContain('../server/app.ts');
-    expect(loaded.filter((url) => /node_modules\/(@hocuspocus|better-sqlite3|express|pg|ioredis)\//.test(url))).toEqual([]);
+    expect(loaded.filter((url) => /node_modules\/(@hocuspocus|better-sqlite3|express|pg|ioredis|fflate|fast-xml-parser)\//.test(url))).toEqual([]);
   });
 });

@@ -55,7 +55,8 @@ export class DocumentGate {
     const name = parseDocumentName(request.documentName);
     if (!name) return refuse(closeCodes.forbidden, 'forbidden: not a cocode document name');
     const access = await accessToDocument(this.authenticator.store, user.id, name);
-    if (!access) return refuse(closeCodes.forbidden, 'forbidden: no such document');
+    // A non-member hears the same as for a document that does not exist, so ids cannot be probed (SPEC A2).
+    if (!access || access.role === null) return refuse(closeCodes.forbidden, 'forbidden: no such document');
     if (!access.read.allowed) return refuse(closeCodes.forbidden, `forbidden: ${access.read.reason}`);
     return {
       context: { user, role: access.role, projectId: access.project.id, name, readOnly: !access.write.allowed, credentialHash: hashToken(credential) },

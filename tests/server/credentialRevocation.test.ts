@@ -114,3 +114,19 @@ describe('ending a credential closes its live connections', () => {
     await eventually(() => expect(connectedUsers(transcript)).toEqual([owner.id]));
   });
 });
+
+describe('what a non-member learns', () => {
+  it('[A2] a non-member opening a real document hears exactly what an unknown document gets', async () => {
+    const { transcript } = await studyWithTranscript();
+    const outsider = (await projectWithMembers(server, [])).owner;
+    const refusal = async (name: string) => {
+      const connection = connectProvider(server.wsUrl, name, outsider.token);
+      cleanups.push(() => connection.destroy());
+      return connection.authenticationFailure;
+    };
+    const real = await refusal(transcript);
+    const unknown = await refusal(documentNames.transcript('00000000-0000-4000-8000-000000000000'));
+    expect(real).toBe('forbidden: no such document');
+    expect(unknown).toBe(real);
+  });
+});

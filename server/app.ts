@@ -62,7 +62,7 @@ export async function startCocodeServer(config: CocodeConfig, injected: { storag
   // Bridge sockets and codebooks are filled in after Hocuspocus exists; the gates see them at once.
   const bridgeSockets = new BridgeSockets();
   const codebooks = new ProjectCodebooks();
-  const gates = collabGates({ limits: config.limits, authenticator, bridgeSockets, codebooks, log });
+  const gates = collabGates({ limits: config.limits, authenticator, bridgeSockets, codebooks, publicOrigins: config.publicOrigins, log });
   const hocuspocus = new Hocuspocus({
     quiet: true,
     debounce: config.storeDebounceMs,

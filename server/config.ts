@@ -3,6 +3,7 @@
  * Environment variables override the defaults (see the configuration table in README.md).
  */
 import path from 'node:path';
+import { normaliseOrigin } from './auth/originCheck';
 
 export interface Limits {
   /** Largest JSON body a REST route accepts. */
@@ -43,6 +44,8 @@ export interface Limits {
   pseudonymEntriesMax: number;
   /** Largest REFI-QDA archive (.qdpx) or codebook (.qdc) accepted for import. */
   importMaxBytes: number;
+  /** Most transcript files one documents-import request may carry. */
+  importFilesMax: number;
   /** Most entries an imported zip may list in its central directory. */
   zipEntriesMax: number;
   /** Most bytes an imported zip may inflate to, declared or real, over all entries read. */
@@ -68,6 +71,11 @@ export interface CocodeConfig {
   openRegistration: boolean;
   /** Create the demo project on first start with an empty store. */
   seedDemo: boolean;
+  /**
+   * Origins the web page is served from (`COCODE_PUBLIC_URL`, comma-separated), e.g.
+   * `https://cocode.example.org`; empty: the origin of the host each request names.
+   */
+  publicOrigins: string[];
   /** Password of the demo accounts; null: a random one, printed at start. */
   demoPassword: string | null;
   /** Serve the web page (building it on first start when missing). */
@@ -107,6 +115,7 @@ export const defaultLimits: Limits = {
   speakerLabelsMax: 200,
   pseudonymEntriesMax: 5_000,
   importMaxBytes: 100 * 1024 * 1024,
+  importFilesMax: 50,
   zipEntriesMax: 10_000,
   zipUncompressedMaxBytes: 512 * 1024 * 1024,
   zipCompressionRatioMax: 200,
@@ -125,6 +134,7 @@ export const defaultConfig: CocodeConfig = {
   openRegistration: false,
   seedDemo: true,
   demoPassword: null,
+  publicOrigins: [],
   serveClient: true,
   clientDistDir: path.join(repoRoot, 'client', 'dist'),
   sessionTtlMs: 30 * 24 * 60 * 60 * 1000,
@@ -161,6 +171,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
   const demo = envFlag(env.COCODE_DEMO);
   if (demo !== undefined) fromEnv.seedDemo = demo;
   if (env.COCODE_DEMO_PASSWORD) fromEnv.demoPassword = env.COCODE_DEMO_PASSWORD;
+  if (env.COCODE_PUBLIC_URL) fromEnv.publicOrigins = publicOriginsFrom(env.COCODE_PUBLIC_URL);
   const serveClient = envFlag(env.COCODE_SERVE_CLIENT);
   if (serveClient !== undefined) fromEnv.serveClient = serveClient;
   const quiet = envFlag(env.COCODE_QUIET);
@@ -171,4 +182,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     ...overrides,
     limits: { ...defaultLimits, ...overrides.limits },
   };
+}
+
+function publicOriginsFrom(list: string): string[] {
+  return list.split(',').map((entry) => {
+    const origin = normaliseOrigin(entry.trim());
+    if (!origin) throw new Error(`COCODE_PUBLIC_URL: "${entry.trim()}" is not an http(s) URL`);
+    return origin;
+  });
 }

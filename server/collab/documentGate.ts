@@ -11,6 +11,7 @@ import { parseDocumentName } from '../../shared/collab/documentNames';
 import { accessToDocument } from '../access';
 import type { Authenticator } from '../auth/authenticator';
 import { credentialFromHeaders, hashToken } from '../auth/tokens';
+import { cookieOriginAllowed } from '../auth/originCheck';
 import type { Limits } from '../config';
 import type { CollabContext } from './context';
 import type { BridgeSockets } from './interop/bridgeSockets';
@@ -37,6 +38,8 @@ export class DocumentGate {
     private readonly limits: Pick<Limits, 'connectionsPerDocumentMax'>,
     private readonly refusals: Refusals,
     private readonly bridgeSockets: BridgeSockets,
+    /** The site's public origins; empty: the origin of the host each request was made to. */
+    private readonly publicOrigins: readonly string[],
   ) {}
 
   /**
@@ -49,6 +52,9 @@ export class DocumentGate {
       return { refusal: { event, message } };
     };
     // An empty token is no credential; browsers send none and carry their httpOnly session cookie.
+    // A socket that brings no token would ride on the session cookie: only from this site (SPEC A12).
+    if (!request.token && !cookieOriginAllowed(request.headers, this.publicOrigins))
+      return refuse(closeCodes.forbidden, `forbidden: cross-site websocket from ${String(request.headers.origin)} is not accepted`);
     const credential = request.token || credentialFromHeaders(request.headers);
     const user = credential ? await this.authenticator.userFromToken(credential) : null;
     if (!credential || !user) return refuse(closeCodes.unauthorized, 'unauthorized: missing or invalid credentials');

@@ -39,12 +39,14 @@ export interface CollabGateOptions {
   authenticator: Authenticator;
   bridgeSockets: BridgeSockets;
   codebooks: ProjectCodebooks;
+  /** Origins cookie-authenticated sockets may come from (SPEC A12); empty: the request's own host. */
+  publicOrigins: readonly string[];
   log: (message: string) => void;
 }
 
-export function collabGates({ limits, authenticator, bridgeSockets, codebooks, log }: CollabGateOptions): CollabGates {
+export function collabGates({ limits, authenticator, bridgeSockets, codebooks, publicOrigins, log }: CollabGateOptions): CollabGates {
   const refusals = new Refusals(log);
-  const documentGate = new DocumentGate(authenticator, limits, refusals, bridgeSockets);
+  const documentGate = new DocumentGate(authenticator, limits, refusals, bridgeSockets, publicOrigins);
   const preAuthentication = new PreAuthenticationGate(limits, refusals);
   const updateLimits = [
     documentSizeLimit(limits.documentMaxBytes),

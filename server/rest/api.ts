@@ -9,14 +9,17 @@ import { codeRoutes } from './codeRoutes';
 import { codingRoutes } from './codingRoutes';
 import { documentRoutes } from './documentRoutes';
 import { errorHandler, unknownRoute } from './errors';
+import { exchangeRoutes } from './exchangeRoutes';
 import { healthRoutes } from './healthRoutes';
 import { memberRoutes } from './memberRoutes';
 import { progressRoutes } from './progressRoutes';
 import { projectRoutes } from './projectRoutes';
+import { sameOriginWrites } from './sameOrigin';
 
 export function restApi(services: Services, config: CocodeConfig, requireUser: RequestHandler, log: (message: string) => void) {
   const schemas = requestSchemas(config.limits);
   const api = express.Router();
+  api.use(sameOriginWrites(config.publicOrigins));
   api.use(express.json({ limit: config.limits.restBodyBytes }));
   api.get('/health', (_req, res) => {
     res.json({ ok: true });
@@ -24,6 +27,7 @@ export function restApi(services: Services, config: CocodeConfig, requireUser: R
   api.use(authRoutes(services, schemas, config.sessionTtlMs, requireUser));
   api.use(
     requireUser,
+    exchangeRoutes(services, schemas, config.limits),
     projectRoutes(services, schemas),
     memberRoutes(services, schemas),
     codeRoutes(services, schemas),

@@ -14,6 +14,7 @@ import { isChangeOrigin } from '@tiptap/extension-collaboration';
 import type { Node as ProseMirrorNode } from '@tiptap/pm/model';
 import { Plugin, PluginKey } from '@tiptap/pm/state';
 import { Decoration, DecorationSet, type EditorView } from '@tiptap/pm/view';
+import { unknownCodeColour } from '../../../shared/collab/palette';
 import type { TranscriptIndex } from '../../../shared/collab/transcriptIndex';
 
 export interface DecoratedCoding {
@@ -27,15 +28,28 @@ export interface DecoratedCoding {
 
 export interface DecorationSource {
   index: TranscriptIndex;
-  codings(): DecoratedCoding[];
+  codings(): readonly DecoratedCoding[];
+}
+
+/** The codings the view wants drawn: set with {@link show} before asking the plugin to rebuild. */
+export class ShownCodings implements DecorationSource {
+  private current: readonly DecoratedCoding[] = [];
+
+  constructor(readonly index: TranscriptIndex) {}
+
+  codings(): readonly DecoratedCoding[] {
+    return this.current;
+  }
+
+  show(codings: readonly DecoratedCoding[]): void {
+    this.current = codings;
+  }
 }
 
 export const codingDecorationsKey = new PluginKey<DecorationSet>('cocodeCodingDecorations');
 const rebuildMeta = 'rebuild';
 /** Underlines beyond this many would push into the next line; the margin still lists them all. */
 const maxUnderlines = 4;
-/** Stands in for a code colour that is not a valid CSS colour. */
-const fallbackColour = '#888888';
 
 /** Asks the plugin to re-resolve every coding (after codings, codes or visible layers changed). */
 export function rebuildCodingDecorations(view: EditorView) {
@@ -72,7 +86,7 @@ class SegmentLooks {
     }
   }
 
-  classesFor(codings: DecoratedCoding[]): string[] {
+  classesFor(codings: readonly DecoratedCoding[]): string[] {
     const lines = codings.slice(0, maxUnderlines);
     return [`segment-underlines-${lines.length}`, ...lines.map((coding, slot) => this.slotClass(slot, coding.color))];
   }
@@ -87,26 +101,27 @@ class SegmentLooks {
     if (!this.slotRules.has(name)) {
       this.slotRules.add(name);
       // Colours come from the shared codebook: only a valid colour may go into a style rule.
-      const safe = CSS.supports('color', colour) ? colour : fallbackColour;
+      const safe = CSS.supports('color', colour) ? colour : unknownCodeColour;
       this.sheet.insertRule(`.${name} { --coding-underline-${slot}: ${safe} }`, this.sheet.cssRules.length);
     }
     return name;
   }
 }
 
+/** A stretch of text covered by the same codings, in canonical offsets. */
+export interface CodingSegment {
+  from: number;
+  to: number;
+  /** The codings covering it, in the order they start. */
+  codings: DecoratedCoding[];
+}
+
 /**
- * One decoration per segment of the codings inside the offsets [from, to]. Segments are split at
- * coding boundaries and at turn boundaries, so every decoration lies within one turn and a change
- * can be redrawn turn by turn.
+ * The segments of the codings inside the offsets [from, to]. Segments are split where the set of
+ * covering codings changes and at turn boundaries, so every segment lies within one turn (turn
+ * breaks are never covered) and a change can be redrawn turn by turn.
  */
-function segmentDecorations(
-  codings: DecoratedCoding[],
-  index: TranscriptIndex,
-  looks: SegmentLooks,
-  from: number,
-  to: number,
-  maxPosition: number,
-): Decoration[] {
+export function codingSegments(codings: readonly DecoratedCoding[], index: TranscriptIndex, from: number, to: number): CodingSegment[] {
   const startingAt = new Map<number, DecoratedCoding[]>();
   const boundaries = new Set<number>();
   for (const coding of codings) {
@@ -129,7 +144,7 @@ function segmentDecorations(
     if (turnEnd > first && turnEnd < last) boundaries.add(turnEnd);
   }
   points = [...boundaries].sort((a, b) => a - b);
-  const decorations: Decoration[] = [];
+  const segments: CodingSegment[] = [];
   // One sweep over the boundaries, keeping the codings that cover the current segment: linear in
   // the number of segments times the overlap depth.
   let active: DecoratedCoding[] = [];
@@ -143,16 +158,32 @@ function segmentDecorations(
     const turn = index.turnAt(segmentFrom);
     // The turn break between two turns has no text to decorate.
     if (segmentTo > index.turnStart(turn) + index.turnLength(turn)) continue;
-    const pmFrom = Math.min(index.pmFromOffset(segmentFrom), maxPosition);
-    const pmTo = Math.min(index.pmFromOffset(segmentTo), maxPosition);
+    segments.push({ from: segmentFrom, to: segmentTo, codings: active });
+  }
+  return segments;
+}
+
+/** One inline decoration per segment, at editor positions (clamped to the document's size). */
+function segmentDecorations(
+  codings: readonly DecoratedCoding[],
+  index: TranscriptIndex,
+  looks: SegmentLooks,
+  from: number,
+  to: number,
+  maxPosition: number,
+): Decoration[] {
+  const decorations: Decoration[] = [];
+  for (const segment of codingSegments(codings, index, from, to)) {
+    const pmFrom = Math.min(index.pmFromOffset(segment.from), maxPosition);
+    const pmTo = Math.min(index.pmFromOffset(segment.to), maxPosition);
     if (pmTo <= pmFrom) continue;
     decorations.push(
       Decoration.inline(
         pmFrom,
         pmTo,
         {
-          class: ['coding', ...looks.classesFor(active), ...active.map((coding) => codingClass(coding.id))].join(' '),
-          title: active.map((coding) => coding.label).join('\n'),
+          class: ['coding', ...looks.classesFor(segment.codings), ...segment.codings.map((coding) => codingClass(coding.id))].join(' '),
+          title: segment.codings.map((coding) => coding.label).join('\n'),
         },
         { inclusiveStart: false, inclusiveEnd: false },
       ),

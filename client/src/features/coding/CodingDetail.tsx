@@ -2,7 +2,9 @@
  * The popover for one coding: read it, and when it is in a layer the user writes, edit its memo,
  * change its code, adjust its boundaries or remove it.
  */
+
 import { useEffect, useRef, useState } from 'react';
+import { unknownCodeColour } from '../../../../shared/collab/palette';
 import type { Code } from '../../../../shared/collab/schema';
 import { codeTree } from '../codebook/codebook';
 
@@ -44,7 +46,7 @@ export function CodingDetail({ coding, codes, writable, orphaned, position, onSa
       }}
     >
       <div className="detail-head">
-        <span className="code-swatch" style={{ background: code?.color ?? '#888' }} aria-hidden="true" />
+        <span className="code-swatch" style={{ background: code?.color ?? unknownCodeColour }} aria-hidden="true" />
         <strong>{code?.name ?? 'Code no longer in the codebook'}</strong>
         <span className="muted detail-coder">by {coding.coderName}</span>
       </div>

@@ -198,6 +198,28 @@ describe('[K1–K4] codings written over /collab', () => {
     writer.destroy();
   });
 
+  it('[K4] a burst of frames, each continuing the one before and checked before it is applied, is accepted', async () => {
+    const layer = documentNames.layer(documentId, coder.id);
+    const writer = connectProvider(server.wsUrl, layer, coder.token);
+    cleanups.push(() => writer.destroy());
+    await writer.synced;
+    const closes = documentCloses(writer);
+    const coding = codingOf('Two sessions', coder.id);
+    // One transaction each: the provider sends one frame per edit, and they arrive together.
+    putCoding(writer.doc, coding);
+    const entry = writer.doc.getMap('codings').get(coding.id) as Y.Map<unknown>;
+    for (let edit = 1; edit <= 30; edit += 1) entry.set('memo', `draft ${edit}`);
+    const memoOverRest = async () =>
+      ((await new Api(server.url, coder.token).get(`/projects/${projectId}/documents/${documentId}/codings?layer=me`)).body as { id: string; memo: string }[]).find(
+        (stored) => stored.id === coding.id,
+      )?.memo;
+    await eventually(async () => expect(await memoOverRest()).toBe('draft 30'));
+    expect(closes).toEqual([]);
+    removeCoding(writer.doc, coding.id);
+    await eventually(async () => expect(await memoOverRest()).toBeUndefined());
+    writer.destroy();
+  });
+
   it('[K2] a code created a moment ago is accepted at once', async () => {
     const layer = documentNames.layer(documentId, coder.id);
     const writer = connectProvider(server.wsUrl, layer, coder.token);

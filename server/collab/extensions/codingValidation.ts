@@ -46,10 +46,20 @@ interface FieldWrite {
 
 interface CodingWrite {
   codingId: string;
-  /** The coding's map as the document holds it now; null for a coding this update creates. */
+  /** Whether this update creates the coding: it must then carry the required fields. */
+  isNew: boolean;
+  /** The coding's map as the document holds it now; null for a coding not applied yet. */
   existing: Y.Map<unknown> | null;
   fields: FieldWrite[];
 }
+
+/**
+ * How long an admitted update is looked at besides the document. Hocuspocus does not serialise a
+ * socket's frames: the next frame can be checked while the previous one still waits for its hooks,
+ * and its items continue or nest in that frame's items. Longer than an admitted update waits for
+ * its apply (a durable append included); as in trackedLimit.ts.
+ */
+const inFlightMs = 2_000;
 
 const codingsRoot = ydocKeys.layerCodings;
 
@@ -85,12 +95,14 @@ class UpdateItems {
 /** An integrated struct of the live document, or null when the document does not have `id`. */
 function documentStruct(doc: Y.Doc, id: Y.ID): Y.Item | Y.GC | null {
   if (id.clock >= Y.getState(doc.store, id.client)) return null;
-  const struct: Y.Item | Y.GC = Y.getItem(doc.store, id);
-  return struct;
+  // Typed as an Item, but a collected struct is a GC.
+  return Y.getItem(doc.store, id) as Y.Item | Y.GC;
 }
 
 class UpdateReading {
-  private readonly items: UpdateItems;
+  readonly items: UpdateItems;
+  /** The codings this update creates, by their map item; filled by {@link codingWrites}. */
+  readonly created = new Map<Y.Item, CodingWrite>();
   private readonly places = new Map<Y.Item, Place | NoPlace>();
   /** Compared by identity only: the root map an integrated item names as its parent. */
   private readonly codingsMap: unknown;
@@ -98,6 +110,8 @@ class UpdateReading {
   constructor(
     private readonly doc: Y.Doc,
     private readonly structs: (Y.Item | Y.GC | Y.Skip)[],
+    /** Admitted updates that may not be applied yet. */
+    private readonly inFlight: readonly UpdateReading[],
   ) {
     this.items = new UpdateItems(structs);
     this.codingsMap = doc.share.get(codingsRoot);
@@ -105,7 +119,7 @@ class UpdateReading {
 
   /** The codings the update writes, or the problem of a write that is not a coding at all. */
   codingWrites(): CodingWrite[] | CodingProblem {
-    const created = new Map<Y.Item, CodingWrite>();
+    const created = this.created;
     const touched = new Map<Y.Item, CodingWrite>();
     const fieldItems: { item: Y.Item; parentId: Y.ID; field: string | null }[] = [];
     for (const item of this.structs) {
@@ -119,14 +133,15 @@ class UpdateReading {
         if (place.key === null) return { rule: 'K4', field: 'coding', message: 'the codings map holds codings by id, not as a list' };
         if (!(item.content instanceof Y.ContentType && item.content.type instanceof Y.Map))
           return { rule: 'K4', field: 'coding', message: `coding ${place.key} must be a map of fields` };
-        created.set(item, { codingId: place.key, existing: null, fields: [] });
+        created.set(item, { codingId: place.key, isNew: true, existing: null, fields: [] });
       } else {
         fieldItems.push({ item, parentId: place.parentItem, field: place.key });
       }
     }
     for (const { item, parentId, field: key } of fieldItems) {
       const inUpdate = this.items.find(parentId);
-      const parent = inUpdate ?? documentStruct(this.doc, parentId);
+      const inFlight = inUpdate ? null : this.inFlightItem(parentId);
+      const parent = inUpdate ?? inFlight?.item ?? documentStruct(this.doc, parentId);
       if (!parent) return { rule: 'K4', field: 'coding', message: `item ${item.id.client}:${item.id.clock} is nested in content this document does not have` };
       const field: FieldWrite = { field: key, content: item.content };
       if (inUpdate) {
@@ -134,16 +149,30 @@ class UpdateReading {
         created.get(inUpdate)?.fields.push(field);
         continue;
       }
+      if (inFlight) {
+        // Inside a coding an admitted update created, which is not applied yet.
+        const codingId = inFlight.reading.created.get(inFlight.item)?.codingId;
+        if (codingId !== undefined) touched.set(inFlight.item, { codingId, isNew: false, existing: null, fields: [field] });
+        continue;
+      }
       const coding = this.existingCoding(parent);
       if (!coding) continue;
       let write = touched.get(coding.item);
       if (!write) {
-        write = { codingId: coding.codingId, existing: coding.map, fields: [] };
+        write = { codingId: coding.codingId, isNew: false, existing: coding.map, fields: [] };
         touched.set(coding.item, write);
       }
       write.fields.push(field);
     }
     return [...created.values(), ...touched.values()];
+  }
+
+  private inFlightItem(id: Y.ID): { item: Y.Item; reading: UpdateReading } | null {
+    for (const reading of this.inFlight) {
+      const item = reading.items.find(id);
+      if (item) return { item, reading };
+    }
+    return null;
   }
 
   /** A coding of the live document, when `parent` is one (and not deleted). */
@@ -157,7 +186,7 @@ class UpdateReading {
    * Where `item` lands. An item without parent information lands where the item it continues
    * (its origin, or else its right origin) lands; chains are followed without recursion.
    */
-  private placeOf(item: Y.Item): Place | NoPlace {
+  placeOf(item: Y.Item): Place | NoPlace {
     const chain: Y.Item[] = [];
     let place: Place | NoPlace | undefined;
     let current: Y.Item = item;
@@ -187,7 +216,8 @@ class UpdateReading {
         current = next;
         continue;
       }
-      place = this.placeInDocument(continued);
+      const inFlight = this.inFlightItem(continued);
+      place = inFlight ? inFlight.reading.placeOf(inFlight.item) : this.placeInDocument(continued);
     }
     for (const link of chain) this.places.set(link, place);
     return place;
@@ -224,6 +254,7 @@ export class CodingValidationExtension implements Extension {
   private readonly codebooks: ProjectCodebooks;
   private readonly refusals: Refusals;
   private readonly log: (message: string) => void;
+  private readonly inFlight = new WeakMap<Y.Doc, UpdateReading[]>();
 
   constructor({ limits, codebooks, refusals, log }: CodingValidationOptions) {
     this.fieldLimits = { memoMaxChars: limits.memoMaxChars, quoteMaxChars: limits.transcriptMaxChars };
@@ -246,9 +277,26 @@ export class CodingValidationExtension implements Extension {
     const incoming = incomingUpdate(update);
     if (!incoming || incoming.structs.length === 0) return;
     const writer = context as CollabContext;
-    const writes = new UpdateReading(document, incoming.structs).codingWrites();
+    let inFlight = this.inFlight.get(document);
+    if (!inFlight) {
+      inFlight = [];
+      this.inFlight.set(document, inFlight);
+    }
+    const reading = new UpdateReading(document, incoming.structs, inFlight);
+    const writes = reading.codingWrites();
+    // Counted as in flight before the rules are awaited (a codebook read), so the next frame sees it.
+    const admitted = inFlight;
+    const forget = () => {
+      const at = admitted.indexOf(reading);
+      if (at >= 0) admitted.splice(at, 1);
+    };
+    if (Array.isArray(writes)) {
+      admitted.push(reading);
+      setTimeout(forget, inFlightMs).unref();
+    }
     const problem = Array.isArray(writes) ? await this.firstProblem(writes, name, writer) : writes;
     if (!problem) return;
+    forget();
     const coding = 'codingId' in problem ? ` coding ${problem.codingId}` : '';
     this.refusals.record(
       closeCodes.invalidCoding,
@@ -276,7 +324,7 @@ export class CodingValidationExtension implements Extension {
         const problem = codingFieldProblem(field, held.value, { limits: this.fieldLimits, codeIds, author });
         if (problem) return { ...problem, codingId: write.codingId };
       }
-      if (write.existing === null)
+      if (write.isNew)
         for (const field of requiredCodingFields) if (!present.has(field)) return { ...missingFieldProblem(field), codingId: write.codingId };
     }
     return null;

@@ -1,12 +1,15 @@
 /**
- * A small XML reader and the escaping the REFI-QDA writers need.
+ * The REFI-QDA reader's XML parsing, on saxes (a strict, non-validating XML 1.0 parser without DTD
+ * processing or any I/O), and the escaping the REFI-QDA writers need.
  *
- * We parse REFI-QDA files with our own reader rather than a general-purpose one because imports
- * are hostile input: a DOCTYPE (and with it entity declarations, external entities and "billion
- * laughs") is refused in the tokenizer itself, nesting is bounded while reading (iteratively, so a
- * deep file cannot overflow the stack), and element names lose their namespace prefix so the
- * several namespace spellings real tools write (notes §7.5) read alike.
+ * Imports are hostile input, so on top of saxes' well-formedness checks: a DOCTYPE or any other
+ * `<!` declaration is refused (saxes never expands or fetches what a DTD declares, and we do not let
+ * a file carry one at all), an undeclared entity is refused rather than kept as text, nesting is
+ * bounded while reading (saxes is iterative and so is our tree building, so a deep file cannot
+ * overflow the stack), and element names lose their namespace prefix so the several namespace
+ * spellings real tools write (notes §7.5) read alike.
  */
+import { SaxesParser } from 'saxes';
 import { type DomainError, invalid } from '../../errors';
 
 export interface XmlElement {
@@ -21,135 +24,103 @@ export interface XmlElement {
   text: string;
 }
 
-const predefinedEntities: Record<string, string> = { lt: '<', gt: '>', amp: '&', quot: '"', apos: "'" };
-
-function malformed(message: string): DomainError {
-  return invalid(`the XML is malformed: ${message}`, 'xml_malformed');
-}
-
-function decodeEntities(raw: string): string {
-  if (!raw.includes('&')) return raw;
-  return raw.replace(/&([^;&\s]*);?/g, (whole, name: string) => {
-    if (!whole.endsWith(';')) throw malformed(`"&" must start an entity reference ending in ";" (near "${whole.slice(0, 20)}")`);
-    if (name.startsWith('#')) {
-      const codePoint = name[1] === 'x' || name[1] === 'X' ? Number.parseInt(name.slice(2), 16) : Number.parseInt(name.slice(1), 10);
-      if (!Number.isInteger(codePoint) || codePoint < 1 || codePoint > 0x10ffff || !/^#(x[0-9a-f]+|[0-9]+)$/i.test(name)) {
-        throw malformed(`invalid character reference "&${name};"`);
-      }
-      return String.fromCodePoint(codePoint);
-    }
-    const value = predefinedEntities[name];
-    // Only the five predefined entities exist without a DTD, and we never accept a DTD.
-    if (value === undefined) throw invalid(`the XML uses the undeclared entity "&${name};"`, 'xml_entity');
-    return value;
-  });
-}
-
 const localName = (qualified: string) => qualified.slice(qualified.indexOf(':') + 1);
+
+const malformed = (message: string) => invalid(`the XML is malformed: ${message}`, 'xml_malformed');
+
+const doctypeRefusal = () =>
+  invalid(
+    'the XML contains a DOCTYPE or other declaration; REFI-QDA files need none, and they can hide entity expansion or external references',
+    'xml_doctype',
+  );
+
+// An "&" that starts no complete reference. saxes reads an entity name up to the next ";" however
+// far that is, so such an "&" surfaces only at the end of the input, as an unclosed tag.
+const bareAmpersand = /&(?!(?:#[0-9]+|#x[0-9a-fA-F]+|[^\s&;<>"']+);)/;
+
+/**
+ * Our refusal for one saxes error. saxes reports every problem as "line:column: message"; the
+ * messages matched here are saxes 6's own wording (tests/exchange/refi/xml.test.ts fails if an
+ * upgrade rewords them).
+ */
+function refusalFor(saxesMessage: string, input: string, position: number): DomainError {
+  const separator = saxesMessage.indexOf(': ');
+  const where = saxesMessage.slice(0, separator).replace(/^(\d+):(\d+)$/, 'line $1, column $2');
+  const problem = saxesMessage.slice(separator + 2);
+  switch (problem) {
+    case 'undefined entity.': {
+      // saxes fails just after the ";" of the reference; the "&" is the last one before it.
+      const reference = input.slice(input.lastIndexOf('&', position - 1), position).slice(0, 60);
+      // Only the five predefined entities exist without a DTD, and we never accept a DTD.
+      return invalid(`the XML uses the undeclared entity "${reference}" (${where})`, 'xml_entity');
+    }
+    // "<!" followed by anything but "--", "[CDATA[" or "DOCTYPE": an <!ENTITY>, <!ELEMENT>, … outside a DTD.
+    case 'incorrect syntax.':
+    case 'inappropriately located doctype declaration.':
+      return doctypeRefusal();
+    case 'document must contain a root element.':
+      // An unterminated DOCTYPE swallows the rest of the file, so it ends without a root.
+      if (input.includes('<!DOCTYPE')) return doctypeRefusal();
+      return invalid('the file is not XML (no root element)', 'not_xml');
+  }
+  const ampersand = position >= input.length ? bareAmpersand.exec(input) : null;
+  if (ampersand) {
+    const line = input.slice(0, ampersand.index).split('\n').length;
+    return malformed(`"&" must start an entity reference ending in ";" (line ${line}, near "${input.slice(ampersand.index, ampersand.index + 20)}")`);
+  }
+  return malformed(`${problem.replace(/\.$/, '')} (${where})`);
+}
 
 /**
  * Parses a whole document into its root element. Refuses a DOCTYPE or any other `<!` declaration,
- * nesting deeper than `maxDepth`, and anything that is not well-formed enough to read safely.
+ * an undeclared entity, nesting deeper than `maxDepth`, and anything that is not well-formed XML 1.0.
  */
 export function parseXml(input: string, maxDepth: number): XmlElement {
-  // XML 1.0 §2.11: literal line breaks reach the application as "\n" (a `&#13;` reference survives).
-  const text = (input.charCodeAt(0) === 0xfeff ? input.slice(1) : input).replace(/\r\n?/g, '\n');
-  if (!text.trimStart().startsWith('<')) throw invalid('the file is not XML (it does not start with "<")', 'not_xml');
-  const stack: XmlElement[] = [];
-  let root: XmlElement | null = null;
-  let position = 0;
-  const length = text.length;
+  // A BOM and whitespace before the first "<" are accepted (saxes would refuse whitespace before
+  // an XML declaration); line breaks reach us as "\n" because saxes normalises them (XML 1.0 §2.11).
+  const text = (input.charCodeAt(0) === 0xfeff ? input.slice(1) : input).trimStart();
+  if (!text.startsWith('<')) throw invalid('the file is not XML (it does not start with "<")', 'not_xml');
+  // REFI-QDA is XML 1.0; a declared version="1.1" must not widen what characters are allowed.
+  // Namespaces are not resolved: names are matched by local name and the root's own declaration is
+  // checked by the caller, so a file using a prefix it never declared is still read, as before.
+  const parser = new SaxesParser({ xmlns: false, defaultXMLVersion: '1.0', forceXMLVersion: true } as const);
+  const open: XmlElement[] = [];
+  let root: XmlElement | undefined;
 
-  while (position < length) {
-    const open = text.indexOf('<', position);
-    const textEnd = open === -1 ? length : open;
-    if (textEnd > position) {
-      const chunk = text.slice(position, textEnd);
-      if (stack.length > 0) stack[stack.length - 1].text += decodeEntities(chunk);
-      else if (chunk.trim() !== '') throw malformed('text outside the root element');
-    }
-    if (open === -1) break;
-    const next = text.charCodeAt(open + 1);
-    if (next === 0x3f /* ? */) {
-      const close = text.indexOf('?>', open + 2);
-      if (close === -1) throw malformed('unterminated processing instruction');
-      position = close + 2;
-    } else if (text.startsWith('<!--', open)) {
-      const close = text.indexOf('-->', open + 4);
-      if (close === -1) throw malformed('unterminated comment');
-      position = close + 3;
-    } else if (text.startsWith('<![CDATA[', open)) {
-      const close = text.indexOf(']]>', open + 9);
-      if (close === -1) throw malformed('unterminated CDATA section');
-      if (stack.length === 0) throw malformed('CDATA outside the root element');
-      stack[stack.length - 1].text += text.slice(open + 9, close);
-      position = close + 3;
-    } else if (next === 0x21 /* ! */) {
-      throw invalid(
-        'the XML contains a DOCTYPE or other declaration; REFI-QDA files need none, and they can hide entity expansion or external references',
-        'xml_doctype',
-      );
-    } else if (next === 0x2f /* / */) {
-      const close = text.indexOf('>', open + 2);
-      if (close === -1) throw malformed('unterminated end tag');
-      const name = localName(text.slice(open + 2, close).trim());
-      const element = stack.pop();
-      if (!element || element.name !== name) throw malformed(`end tag </${name}> does not close <${element?.name ?? 'nothing'}>`);
-      position = close + 1;
-    } else {
-      const { element, end, selfClosing } = readStartTag(text, open);
-      if (stack.length === 0) {
-        if (root) throw malformed('more than one root element');
-        root = element;
-      } else {
-        stack[stack.length - 1].children.push(element);
-      }
-      if (!selfClosing) {
-        stack.push(element);
-        if (stack.length > maxDepth) throw invalid(`the XML nests elements deeper than ${maxDepth} levels`, 'xml_too_deep');
-      } else if (stack.length + 1 > maxDepth) {
-        throw invalid(`the XML nests elements deeper than ${maxDepth} levels`, 'xml_too_deep');
-      }
-      position = end;
-    }
-  }
-  if (stack.length > 0) throw malformed(`<${stack[stack.length - 1].name}> is never closed`);
+  // saxes would go on after an error; we stop at the first one.
+  parser.on('error', (error) => {
+    throw refusalFor(error.message, text, parser.position);
+  });
+  // Fired once the whole DOCTYPE has been read, before any element: nothing in it is used.
+  parser.on('doctype', () => {
+    throw doctypeRefusal();
+  });
+  parser.on('opentag', (tag) => {
+    const qualified = tag.name;
+    const colon = qualified.indexOf(':');
+    const attributes: Record<string, string> = {};
+    for (const name in tag.attributes) attributes[name.startsWith('xmlns') ? name : localName(name)] = tag.attributes[name];
+    const element: XmlElement = { name: localName(qualified), prefix: colon === -1 ? '' : qualified.slice(0, colon), attributes, children: [], text: '' };
+    if (open.length === 0) root = element;
+    else open[open.length - 1].children.push(element);
+    // Self-closing elements are opened (and closed right after), so they count too.
+    open.push(element);
+    if (open.length > maxDepth) throw invalid(`the XML nests elements deeper than ${maxDepth} levels`, 'xml_too_deep');
+  });
+  parser.on('closetag', () => {
+    open.pop();
+  });
+  // Whitespace outside the root element is the only text saxes passes on there; it belongs to nothing.
+  const appendText = (data: string) => {
+    if (open.length > 0) open[open.length - 1].text += data;
+  };
+  parser.on('text', appendText);
+  parser.on('cdata', appendText);
+
+  parser.write(text).close();
+  // saxes reports a missing root as an error; this only keeps the type checker sure.
   if (!root) throw invalid('the file is not XML (no root element)', 'not_xml');
   return root;
-}
-
-const nameChar = /[^\s/>=]/;
-
-function readStartTag(text: string, open: number): { element: XmlElement; end: number; selfClosing: boolean } {
-  let position = open + 1;
-  while (position < text.length && nameChar.test(text[position])) position++;
-  const qualified = text.slice(open + 1, position);
-  if (qualified === '') throw malformed('a "<" that starts no element');
-  const colon = qualified.indexOf(':');
-  const element: XmlElement = { name: localName(qualified), prefix: colon === -1 ? '' : qualified.slice(0, colon), attributes: {}, children: [], text: '' };
-  for (;;) {
-    while (position < text.length && /\s/.test(text[position])) position++;
-    if (position >= text.length) throw malformed(`unterminated start tag <${qualified}>`);
-    if (text[position] === '>') return { element, end: position + 1, selfClosing: false };
-    if (text.startsWith('/>', position)) return { element, end: position + 2, selfClosing: true };
-    const nameStart = position;
-    while (position < text.length && nameChar.test(text[position])) position++;
-    const attributeName = text.slice(nameStart, position);
-    while (position < text.length && /\s/.test(text[position])) position++;
-    if (attributeName === '' || text[position] !== '=') throw malformed(`attribute without a value in <${qualified}>`);
-    position++;
-    while (position < text.length && /\s/.test(text[position])) position++;
-    const quote = text[position];
-    if (quote !== '"' && quote !== "'") throw malformed(`attribute ${attributeName} of <${qualified}> is not quoted`);
-    const valueEnd = text.indexOf(quote, position + 1);
-    if (valueEnd === -1) throw malformed(`unterminated attribute ${attributeName} of <${qualified}>`);
-    const raw = text.slice(position + 1, valueEnd);
-    if (raw.includes('<')) throw malformed(`"<" inside attribute ${attributeName} of <${qualified}>`);
-    // Attribute-value normalisation (XML 1.0 §3.3.3): literal whitespace becomes a space.
-    const name = attributeName.startsWith('xmlns') ? attributeName : localName(attributeName);
-    element.attributes[name] = decodeEntities(raw.replace(/[\t\n]/g, ' '));
-    position = valueEnd + 1;
-  }
 }
 
 /** The children of `element` called `name`. */

@@ -9,6 +9,8 @@ const usage = `cocode: code interview transcripts together
 Usage:
   cocode serve                 run the server (web page, REST API under /api, websocket under /collab)
   cocode agreement <file> …    intercoder agreement for a data file (cocode agreement --help)
+  cocode import <file> …       a .qdpx, .qdc or .json file into a new project on a server (cocode import --help)
+  cocode export <projectId> …  a project from a server as qdpx, qdc, csv, codebook-csv, json or html (cocode export --help)
   cocode --help                this text
 
 Environment (serve):
@@ -82,6 +84,14 @@ export async function main(argv: string[]): Promise<number> {
       // Loaded on demand like the server, so `cocode --help` starts without the agreement engine.
       const { runAgreementCommand } = await import('./cli/agreementCommand');
       return runAgreementCommand(rest, io);
+    }
+    case 'import': {
+      const { runImportCommand } = await import('./cli/transferCommands');
+      return runImportCommand(rest, io);
+    }
+    case 'export': {
+      const { runExportCommand } = await import('./cli/transferCommands');
+      return runExportCommand(rest, io);
     }
     default:
       io.stderr(`cocode: unknown command "${command}". Run cocode --help.\n`);

@@ -46,6 +46,8 @@ export interface Limits {
   importMaxBytes: number;
   /** Most transcript files one documents-import request may carry. */
   importFilesMax: number;
+  /** Most transcript files one documents-import request may carry. */
+  importFilesMax: number;
   /** Most entries an imported zip may list in its central directory. */
   zipEntriesMax: number;
   /** Most bytes an imported zip may inflate to, declared or real, over all entries read. */
@@ -115,6 +117,7 @@ export const defaultLimits: Limits = {
   speakerLabelsMax: 200,
   pseudonymEntriesMax: 5_000,
   importMaxBytes: 100 * 1024 * 1024,
+  importFilesMax: 50,
   importFilesMax: 50,
   zipEntriesMax: 10_000,
   zipUncompressedMaxBytes: 512 * 1024 * 1024,

@@ -6,6 +6,7 @@ import { CodebookService } from './codebook';
 import { CodingService } from './codings';
 import type { ServiceContext } from './context';
 import { DocumentService } from './documents';
+import { ExchangeService } from './exchange';
 import { HealthService, type StoredDocumentProblems } from './health';
 import { ProjectService } from './projects';
 
@@ -18,19 +19,24 @@ export interface Services {
   codings: CodingService;
   agreement: AgreementService;
   health: HealthService;
+  exchange: ExchangeService;
 }
 
 export function createServices(context: ServiceContext, problems: StoredDocumentProblems): Services {
   const access = new AccessService(context.store);
   const codebook = new CodebookService(context, access);
+  const projects = new ProjectService(context, access);
+  const documents = new DocumentService(context, access);
+  const codings = new CodingService(context, access, codebook);
   return {
     access,
     accounts: new AccountService(context),
-    projects: new ProjectService(context, access),
+    projects,
     codebook,
-    documents: new DocumentService(context, access),
-    codings: new CodingService(context, access, codebook),
+    documents,
+    codings,
     agreement: new AgreementService(context, access),
     health: new HealthService(context, access, problems),
+    exchange: new ExchangeService(context, access, { projects, codebook, documents, codings }),
   };
 }

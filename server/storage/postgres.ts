@@ -15,6 +15,7 @@ import {
   type MemberProjectRecord,
   type MemberRecord,
   type ProjectRecord,
+  type PseudonymMappingEntry,
   type RelationalStore,
   type Storage,
   type StoredDocumentState,
@@ -50,6 +51,9 @@ const migrations: string[] = [
    CREATE INDEX ydoc_updates_by_name ON ydoc_updates(name, id);`,
   `ALTER TABLE memberships ADD COLUMN added_by TEXT REFERENCES users(id) ON DELETE SET NULL;
    CREATE INDEX tokens_by_user ON tokens(user_id);`,
+  `CREATE TABLE pseudonym_mappings (
+     project_id TEXT PRIMARY KEY REFERENCES projects(id) ON DELETE CASCADE,
+     mapping JSONB NOT NULL, updated_at TEXT NOT NULL);`,
 ];
 
 const migrationLockKey = 0x636f636f; // "coco"
@@ -233,6 +237,27 @@ class PostgresRelationalStore implements RelationalStore {
   async updateProject(id: string, patch: { name?: string; blind?: boolean }) {
     if (patch.name !== undefined) await this.pool.query('UPDATE projects SET name = $1 WHERE id = $2', [patch.name, id]);
     if (patch.blind !== undefined) await this.pool.query('UPDATE projects SET blind = $1 WHERE id = $2', [patch.blind, id]);
+  }
+
+  async deleteProject(id: string) {
+    await this.pool.query('DELETE FROM projects WHERE id = $1', [id]);
+  }
+
+  async deleteUser(id: string) {
+    await this.pool.query('DELETE FROM users WHERE id = $1', [id]);
+  }
+
+  async getPseudonymMapping(projectId: string): Promise<PseudonymMappingEntry[]> {
+    const [row] = await this.rows('SELECT mapping FROM pseudonym_mappings WHERE project_id = $1', [projectId]);
+    return row ? (row.mapping as PseudonymMappingEntry[]) : [];
+  }
+
+  async setPseudonymMapping(projectId: string, mapping: PseudonymMappingEntry[]) {
+    await this.pool.query(
+      `INSERT INTO pseudonym_mappings (project_id, mapping, updated_at) VALUES ($1, $2, $3)
+       ON CONFLICT (project_id) DO UPDATE SET mapping = EXCLUDED.mapping, updated_at = EXCLUDED.updated_at`,
+      [projectId, JSON.stringify(mapping), new Date().toISOString()],
+    );
   }
 
   async setMember(projectId: string, userId: string, role: ProjectRole, addedBy?: string) {

@@ -16,6 +16,7 @@ import {
   type MemberProjectRecord,
   type MemberRecord,
   type ProjectRecord,
+  type PseudonymMappingEntry,
   type RelationalStore,
   type Storage,
   type StoredDocumentState,
@@ -52,6 +53,9 @@ const migrations: string[] = [
    CREATE INDEX ydoc_updates_by_name ON ydoc_updates(name, id);`,
   `ALTER TABLE memberships ADD COLUMN added_by TEXT REFERENCES users(id) ON DELETE SET NULL;
    CREATE INDEX tokens_by_user ON tokens(user_id);`,
+  `CREATE TABLE pseudonym_mappings (
+     project_id TEXT PRIMARY KEY REFERENCES projects(id) ON DELETE CASCADE,
+     mapping TEXT NOT NULL, updated_at TEXT NOT NULL);`,
 ];
 
 function migrate(db: Database.Database): void {
@@ -231,6 +235,28 @@ class SqliteRelationalStore implements RelationalStore {
     if (patch.name !== undefined) this.db.prepare('UPDATE projects SET name = ? WHERE id = ?').run(patch.name, id);
     if (patch.blind !== undefined)
       this.db.prepare('UPDATE projects SET blind = ? WHERE id = ?').run(patch.blind ? 1 : 0, id);
+  }
+
+  async deleteProject(id: string) {
+    this.db.prepare('DELETE FROM projects WHERE id = ?').run(id);
+  }
+
+  async deleteUser(id: string) {
+    this.db.prepare('DELETE FROM users WHERE id = ?').run(id);
+  }
+
+  async getPseudonymMapping(projectId: string): Promise<PseudonymMappingEntry[]> {
+    const row = this.db.prepare('SELECT mapping FROM pseudonym_mappings WHERE project_id = ?').get(projectId) as { mapping: string } | undefined;
+    return row ? (JSON.parse(row.mapping) as PseudonymMappingEntry[]) : [];
+  }
+
+  async setPseudonymMapping(projectId: string, mapping: PseudonymMappingEntry[]) {
+    this.db
+      .prepare(
+        `INSERT INTO pseudonym_mappings (project_id, mapping, updated_at) VALUES (?, ?, ?)
+         ON CONFLICT (project_id) DO UPDATE SET mapping = excluded.mapping, updated_at = excluded.updated_at`,
+      )
+      .run(projectId, JSON.stringify(mapping), new Date().toISOString());
   }
 
   async setMember(projectId: string, userId: string, role: ProjectRole, addedBy?: string) {

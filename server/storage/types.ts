@@ -66,6 +66,12 @@ export interface DocumentRecord {
   createdAt: string;
 }
 
+/** One name of a pseudonymisation mapping and the label that replaces it. */
+export interface PseudonymMappingEntry {
+  original: string;
+  replacement: string;
+}
+
 export interface StoredDocumentState {
   snapshot: Uint8Array | null;
   updates: { id: number; data: Uint8Array }[];
@@ -97,6 +103,14 @@ export interface RelationalStore {
   getProject(id: string): Promise<ProjectRecord | null>;
   listProjectsForUser(userId: string): Promise<MemberProjectRecord[]>;
   updateProject(id: string, patch: { name?: string; blind?: boolean }): Promise<void>;
+  /** Deletes a project with its memberships, invitations, document records and pseudonym mapping (undoing a failed import). */
+  deleteProject(id: string): Promise<void>;
+  /** Deletes an account with its tokens and memberships (undoing a failed import's placeholder coders). */
+  deleteUser(id: string): Promise<void>;
+
+  /** The project's pseudonymisation mapping, kept apart from everything coders can read; [] when none. */
+  getPseudonymMapping(projectId: string): Promise<PseudonymMappingEntry[]>;
+  setPseudonymMapping(projectId: string, mapping: PseudonymMappingEntry[]): Promise<void>;
 
   /** Adds or re-roles a member; `addedBy` (someone else adding them) leaves a notice for them. */
   setMember(projectId: string, userId: string, role: ProjectRole, addedBy?: string): Promise<void>;

@@ -13,7 +13,12 @@ export interface RequestLimits {
   codeTextFieldMaxChars: number;
   transcriptMaxChars: number;
   memoMaxChars: number;
+  pseudonymEntriesMax: number;
 }
+
+/** What `GET /api/projects/:projectId/export?format=…` writes. */
+export const exportFormats = ['qdpx', 'qdc', 'csv', 'codebook-csv', 'json', 'html'] as const;
+export type ExportFormat = (typeof exportFormats)[number];
 
 export function requestSchemas(limits: RequestLimits) {
   const name = z.string().trim().min(1, 'must not be empty').max(limits.nameMaxChars, `at most ${limits.nameMaxChars} characters`);
@@ -56,6 +61,19 @@ export function requestSchemas(limits: RequestLimits) {
       attributes: z.record(z.string().max(100), z.string().max(1000)).optional(),
     }),
     createCoding: z.strictObject({ codeId, start: offset, end: offset, memo: memo.optional(), layer: layer.optional() }),
+    putPseudonyms: z.strictObject({
+      mapping: z
+        .array(z.strictObject({ original: name, replacement: name }))
+        .max(limits.pseudonymEntriesMax, `at most ${limits.pseudonymEntriesMax} entries`),
+    }),
+    /** The export's query string: every parameter is text; `layer` is `all`, `consensus`, `me` or a user id. */
+    exportQuery: z.strictObject({
+      format: z.enum(exportFormats, { message: `must be one of ${exportFormats.join(', ')}` }),
+      layer: z.string().min(1).max(100).optional(),
+      document: z.string().min(1).max(100).optional(),
+      offsets: z.enum(['utf16', 'codepoints'], { message: 'must be utf16 or codepoints' }).optional(),
+      bom: z.enum(['0', '1'], { message: 'must be 0 or 1' }).optional(),
+    }),
     updateCoding: z.strictObject({
       codeId: codeId.optional(),
       start: offset.optional(),
@@ -82,3 +100,5 @@ export type UpdateCodeBody = Body<'updateCode'>;
 export type CreateDocumentBody = Body<'createDocument'>;
 export type CreateCodingBody = Body<'createCoding'>;
 export type UpdateCodingBody = Body<'updateCoding'>;
+export type PutPseudonymsBody = Body<'putPseudonyms'>;
+export type ExportQuery = Body<'exportQuery'>;

@@ -13,14 +13,28 @@ const speakerLine =
 
 const maxSpeakerChars = 40;
 
+export interface SpeakerLabel {
+  speaker: string;
+  timestamp: string | null;
+  /** What follows the label (and the spaces after its colon) on the line. */
+  rest: string;
+}
+
+/** The speaker label a line starts with, or null; the REFI-QDA text reader applies the same rule. */
+export function matchSpeakerLabel(line: string): SpeakerLabel | null {
+  const match = speakerLine.exec(line);
+  if (!match || match[2].length > maxSpeakerChars || /^https?$/i.test(match[2])) return null;
+  return { speaker: match[2], timestamp: match[1] ?? null, rest: match[3] };
+}
+
 export function parseTranscript(text: string): Turn[] {
   const turns: Turn[] = [];
   for (const rawLine of text.replace(/\r\n?/g, '\n').split('\n')) {
     const line = rawLine.replace(/\s+/g, ' ').trim();
     if (line.length === 0) continue;
-    const match = speakerLine.exec(line);
-    if (match && match[2].length <= maxSpeakerChars && !/^https?$/i.test(match[2])) {
-      turns.push({ speaker: match[2], timestamp: match[1] ?? null, text: match[3] });
+    const label = matchSpeakerLabel(line);
+    if (label) {
+      turns.push({ speaker: label.speaker, timestamp: label.timestamp, text: label.rest });
     } else if (turns.length > 0) {
       const current = turns[turns.length - 1];
       current.text = current.text ? `${current.text} ${line}` : line;

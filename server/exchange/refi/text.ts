@@ -10,18 +10,12 @@
  * CR of a CRLF, blank lines, the line break after the last turn) map to the next kept character, so a
  * selection keeps exactly the words it covered.
  */
+import { matchSpeakerLabel } from '../../../shared/transcripts/parseTranscript';
 import type { ExchangeSource, ExchangeTurn } from '../model';
 
-// The speaker-label rule of shared/transcripts/parseTranscript.ts (at most four words and 40
-// characters before the colon, optional timestamp), applied to one raw line.
-const speakerLine =
-  /^\s*(?:\[?(\d{1,2}:\d{2}(?::\d{2})?(?:\.\d+)?)\]?\s+)?([\p{L}\p{N}][\p{L}\p{N}.'’()&/-]*(?:\s+[\p{L}\p{N}.'’()&/-]+){0,3}):\s*(.*)$/u;
-const maxSpeakerChars = 40;
-
 function speakerLabel(line: string): { speaker: string; timestamp: string | null; labelLength: number } | null {
-  const match = speakerLine.exec(line);
-  if (!match || match[2].length > maxSpeakerChars || /^https?$/i.test(match[2])) return null;
-  return { speaker: match[2], timestamp: match[1] ?? null, labelLength: line.length - match[3].length };
+  const label = matchSpeakerLabel(line);
+  return label && { speaker: label.speaker, timestamp: label.timestamp, labelLength: line.length - label.rest.length };
 }
 
 export interface ExportedText {

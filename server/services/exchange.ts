@@ -131,6 +131,8 @@ function fileNamePart(name: string, ascii: boolean): string {
   part = part
     .replace(ascii ? /[^A-Za-z0-9._-]+/g : /[^\p{L}\p{N}._-]+/gu, '-')
     .replace(/-{2,}/g, '-')
+    // No ".." anywhere: harmless without separators, but alarming in a download name.
+    .replace(/\.{2,}/g, '.')
     .replace(/^[-.]+|[-.]+$/g, '');
   return [...part].slice(0, 80).join('');
 }
@@ -260,7 +262,7 @@ export class ExchangeService {
       // cocode has no project-level notes: say so rather than drop them silently.
       const notes = project.notes ?? [];
       const skipped = [...report.skipped, ...notes.map((note) => ({ what: `project note "${note.title}"`, why: 'cocode keeps memos on codings, not on the project' }))];
-      return { project: { ...project, notes: [] }, report: { ...report, notes: report.notes - notes.length, skipped } };
+      return { project: { ...project, notes: [] }, report: { ...report, notes: memoCount(project), skipped } };
     }
     if (extension === 'qdc') {
       const codes = readQdc(file.bytes, this.limits);
@@ -269,10 +271,17 @@ export class ExchangeService {
     }
     if (extension === 'json') {
       const project = readProjectJson(decodeUtf8(file.bytes, `"${file.name}"`), this.limits);
-      const notes = project.codings.filter((coding) => coding.memo !== '').length;
       return {
         project,
-        report: { sources: project.sources.length, codes: project.codes.length, codings: project.codings.length, users: project.users.length, notes, offsets: 'utf16', skipped: [] },
+        report: {
+          sources: project.sources.length,
+          codes: project.codes.length,
+          codings: project.codings.length,
+          users: project.users.length,
+          notes: memoCount(project),
+          offsets: 'utf16',
+          skipped: [],
+        },
       };
     }
     throw unsupported(`${extension ? `.${extension} files are` : `"${file.name}" has no extension, so it is`} not a project file; import a ${projectFileTypes}`);
@@ -650,6 +659,9 @@ export class ExchangeService {
     return { name: record.name, blind: record.blind, users, codes, sources, codings };
   }
 }
+
+/** Codings that carry a memo: what a file's notes became. */
+const memoCount = (project: ExchangeProject) => project.codings.filter((coding) => coding.memo.trim() !== '').length;
 
 /** Codes that share a name with an earlier sibling get a numbered name: cocode names codes uniquely per level. */
 function renameDuplicateCodes(codes: ExchangeCode[], skipped: ImportSkip[]): ExchangeCode[] {

@@ -11,8 +11,7 @@ import { Hocuspocus } from '@hocuspocus/server';
 import express from 'express';
 import { WebSocketServer } from 'ws';
 import { Authenticator } from './auth/authenticator';
-import { reapplyProjectAccess } from './collab/accessRevocation';
-import { closeConnectionsOfCredentials } from './collab/credentialRevocation';
+import { AccessEvents } from './collab/accessEvents';
 import { AnchorRepairExtension } from './collab/extensions/anchorRepair';
 import { ProjectCodebooks } from './collab/codebookCodes';
 import { DurableLogExtension } from './collab/extensions/durableLog';
@@ -63,6 +62,8 @@ export async function startCocodeServer(config: CocodeConfig, injected: { storag
   const bridgeSockets = new BridgeSockets();
   const codebooks = new ProjectCodebooks();
   const gates = collabGates({ limits: config.limits, authenticator, bridgeSockets, codebooks, publicOrigins: config.publicOrigins, log });
+  // Access changes and ended credentials re-check connections here and, with Redis, on every instance.
+  const accessEvents = new AccessEvents({ store: storage.relational, bridgeSockets, publishWaitMs: config.limits.accessEventPublishWaitMs, log });
   const hocuspocus = new Hocuspocus({
     quiet: true,
     debounce: config.storeDebounceMs,
@@ -70,11 +71,14 @@ export async function startCocodeServer(config: CocodeConfig, injected: { storag
     extensions: [
       // Before the durable log: a refused update must not reach an awaited append.
       ...gates.extensions,
+      accessEvents,
       durableLog,
       anchorRepair,
       ...(config.redisUrl ? [redisExtension(config.redisUrl, config.redisPrefix)] : []),
     ],
   });
+  // Subscribed before the port opens, so no connection is taken that could miss a change.
+  if (config.redisUrl) await accessEvents.connectRedis(config.redisUrl, config.redisPrefix);
   const gateway = new DocumentGateway(hocuspocus, durableLog);
   anchorRepair.attach(gateway);
   codebooks.attach(gateway);
@@ -83,8 +87,8 @@ export async function startCocodeServer(config: CocodeConfig, injected: { storag
       store: storage.relational,
       gateway,
       config,
-      accessChanged: (projectId) => reapplyProjectAccess(hocuspocus, bridgeSockets, storage.relational, projectId),
-      credentialsRevoked: async (tokenHashes) => closeConnectionsOfCredentials(hocuspocus, bridgeSockets, tokenHashes),
+      accessChanged: (projectId) => accessEvents.accessChanged(projectId),
+      credentialsRevoked: (tokenHashes) => accessEvents.credentialsRevoked(tokenHashes),
     },
     durableLog,
   );
@@ -158,7 +162,7 @@ export async function startCocodeServer(config: CocodeConfig, injected: { storag
         if (!durableLog.keepsStoredState(document.name)) await storage.documents.compact(document.name, document);
       }
       collabSockets.close();
-      // Extensions release what they hold (the Redis extension its connections).
+      // Extensions release what they hold (the Redis extension and the access events their connections).
       await hocuspocus.hooks('onDestroy', { instance: hocuspocus });
       await stopped;
       await storage.close();

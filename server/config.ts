@@ -56,6 +56,8 @@ export interface Limits {
   zipCompressionRatioMax: number;
   /** Deepest element nesting an imported XML file may have. */
   xmlDepthMax: number;
+  /** How long a REST change waits for Redis to take its access event for the other instances (SPEC S1). */
+  accessEventPublishWaitMs: number;
 }
 
 export interface CocodeConfig {
@@ -123,6 +125,7 @@ export const defaultLimits: Limits = {
   zipUncompressedMaxBytes: 512 * 1024 * 1024,
   zipCompressionRatioMax: 200,
   xmlDepthMax: 256,
+  accessEventPublishWaitMs: 2_000,
 };
 
 const repoRoot = path.resolve(import.meta.dirname, '..');

@@ -10,16 +10,18 @@ import { type CollabDocumentName, parseDocumentName } from '../../shared/collab/
 import { accessToDocument } from '../access';
 import type { RelationalStore } from '../storage/types';
 import type { CollabContext } from './context';
+import { followBlindMode } from './extensions/awarenessPolicy';
 import type { BridgeSockets } from './interop/bridgeSockets';
 
 /** What both kinds of connection offer for the re-check. */
-interface RecheckableConnection {
+export interface RecheckableConnection {
   readonly context: unknown;
   readOnly: boolean;
   close(event: { code: number; reason: string }): void;
 }
 
-async function recheck(
+/** Re-checks one connection of the project: closed with 4403 when it may no longer read, else read-only as its write access says. */
+export async function recheckConnection(
   store: RelationalStore,
   projectId: string,
   name: CollabDocumentName,
@@ -39,10 +41,12 @@ export async function reapplyProjectAccess(
   store: RelationalStore,
   projectId: string,
 ): Promise<void> {
+  // Presence first: selections published before blind mode came on must stop reaching coders (SPEC A13).
+  await followBlindMode(hocuspocus, store, projectId);
   for (const document of hocuspocus.documents.values()) {
     const name = parseDocumentName(document.name);
     if (!name) continue;
-    for (const connection of document.getConnections()) await recheck(store, projectId, name, connection);
+    for (const connection of document.getConnections()) await recheckConnection(store, projectId, name, connection);
   }
-  for (const connection of bridgeSockets.all()) await recheck(store, projectId, connection.context.name, connection);
+  for (const connection of bridgeSockets.all()) await recheckConnection(store, projectId, connection.context.name, connection);
 }

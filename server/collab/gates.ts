@@ -5,7 +5,8 @@
  *
  * Extensions, in this order: authentication, the connection cap, the pre-authentication gate
  * (it must learn only of connections that will be established), update validation (it decodes the
- * update the later ones read), the size limits, then coding validation.
+ * update the later ones read), the size limits, coding validation, then the awareness policy
+ * (presence bound to the connection's user, blind projects publishing no selections, SPEC A13).
  */
 import type { IncomingMessage } from 'node:http';
 import type { Extension } from '@hocuspocus/server';
@@ -15,6 +16,7 @@ import type { Limits } from '../config';
 import type { ProjectCodebooks } from './codebookCodes';
 import { DocumentGate } from './documentGate';
 import { AuthenticationExtension } from './extensions/authentication';
+import { AwarenessPolicyExtension } from './extensions/awarenessPolicy';
 import { CodingValidationExtension } from './extensions/codingValidation';
 import { codingsPerLayerLimit } from './extensions/codingsPerLayerLimit';
 import { ConnectionLimitExtension } from './extensions/connectionLimit';
@@ -63,7 +65,8 @@ export function collabGates({ limits, authenticator, bridgeSockets, codebooks, p
       preAuthentication.extension,
       new UpdateValidationExtension(refusals),
       ...updateLimits.map((limit) => new UpdateLimitExtension(limit, refusals)),
-      new CodingValidationExtension({ limits, codebooks, refusals, log }),
+      new CodingValidationExtension({ limits, codebooks, store: authenticator.store, refusals, log }),
+      new AwarenessPolicyExtension(authenticator.store, bridgeSockets),
     ],
   };
 }

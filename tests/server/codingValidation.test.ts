@@ -183,6 +183,31 @@ describe('[K1–K4] codings written over /collab', () => {
     writer.destroy();
   });
 
+  it('[K3] undoing the removal of a colleague\'s consensus coding restores it with its author', async () => {
+    const consensus = documentNames.consensus(documentId);
+    const writer = connectProvider(server.wsUrl, consensus, adjudicator.token);
+    cleanups.push(() => writer.destroy());
+    await writer.synced;
+    const closes = documentCloses(writer);
+    const byOwner = codingOf('What helps', owner.id);
+    const ownersWriter = connectProvider(server.wsUrl, consensus, owner.token);
+    cleanups.push(() => ownersWriter.destroy());
+    await ownersWriter.synced;
+    putCoding(ownersWriter.doc, byOwner);
+    await eventually(() => expect(writer.doc.getMap('codings').has(byOwner.id)).toBe(true));
+    const undo = new Y.UndoManager(writer.doc.getMap('codings'), { trackedOrigins: new Set(['adjudicator']) });
+    writer.doc.transact(() => removeCoding(writer.doc, byOwner.id), 'adjudicator');
+    await eventually(async () => expect((await restCodings(owner, 'consensus')).map((stored) => stored.id)).not.toContain(byOwner.id));
+    undo.undo();
+    await eventually(async () =>
+      expect(await restCodings(owner, 'consensus')).toContainEqual({ id: byOwner.id, text: 'What helps', createdBy: owner.id }),
+    );
+    expect(closes).toEqual([]);
+    undo.destroy();
+    writer.destroy();
+    ownersWriter.destroy();
+  });
+
   it('[K2] a coding with a code deleted from the codebook meanwhile (offline work) is kept, not refused', async () => {
     const layer = documentNames.layer(documentId, coder.id);
     const writer = connectProvider(server.wsUrl, layer, coder.token);

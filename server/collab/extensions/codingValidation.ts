@@ -28,6 +28,7 @@ import {
 import { type CollabDocumentName, parseDocumentName } from '../../../shared/collab/documentNames';
 import { ydocKeys } from '../../../shared/collab/schema';
 import type { Limits } from '../../config';
+import type { RelationalStore } from '../../storage/types';
 import type { CodebookCodeIds, ProjectCodebooks } from '../codebookCodes';
 import type { CollabContext } from '../context';
 import { incomingUpdate } from '../incomingUpdates';
@@ -244,6 +245,8 @@ function fieldValue(content: Y.Item['content']): { value: unknown } | null {
 export interface CodingValidationOptions {
   limits: Pick<Limits, 'memoMaxChars' | 'transcriptMaxChars'>;
   codebooks: ProjectCodebooks;
+  /** For K3 in the consensus layer: the project's members. */
+  store: Pick<RelationalStore, 'getRole'>;
   refusals: Refusals;
   log: (message: string) => void;
 }
@@ -256,9 +259,12 @@ export class CodingValidationExtension implements Extension {
   private readonly log: (message: string) => void;
   private readonly inFlight = new WeakMap<Y.Doc, UpdateReading[]>();
 
-  constructor({ limits, codebooks, refusals, log }: CodingValidationOptions) {
+  private readonly store: Pick<RelationalStore, 'getRole'>;
+
+  constructor({ limits, codebooks, store, refusals, log }: CodingValidationOptions) {
     this.fieldLimits = { memoMaxChars: limits.memoMaxChars, quoteMaxChars: limits.transcriptMaxChars };
     this.codebooks = codebooks;
+    this.store = store;
     this.refusals = refusals;
     this.log = log;
   }
@@ -313,7 +319,7 @@ export class CodingValidationExtension implements Extension {
   ): Promise<(CodingProblem & { codingId?: string }) | null> {
     const codeIds = new FrameCodeIds(this.codebooks, writer.projectId, this.log);
     for (const write of writes) {
-      const author = this.authorOf(write, name, writer);
+      const author = await this.authorOf(write, name, writer);
       const present = new Set<string>();
       for (const { field, content } of write.fields) {
         if (field === null) return { rule: 'K4', field: 'coding', message: 'a coding holds fields by name, not as a list', codingId: write.codingId };
@@ -332,13 +338,21 @@ export class CodingValidationExtension implements Extension {
 
   /**
    * Who `createdBy` must name (K3): in a coder's layer that coder, the only one who may write it;
-   * in the consensus layer the writer for a new coding, and the current author for an existing one,
-   * so authorship never changes hands.
+   * in the consensus layer the current author of an existing coding, so authorship never changes
+   * hands, and for a new one the writer — or another member who may write the consensus: undoing
+   * the removal of a colleague's consensus coding re-creates it with its author.
    */
-  private authorOf(write: CodingWrite, name: CollabDocumentName, writer: CollabContext): string {
+  private async authorOf(write: CodingWrite, name: CollabDocumentName, writer: CollabContext): Promise<string> {
     if (name.kind === 'layer') return name.coderId;
     const current = write.existing?.get('createdBy');
-    return typeof current === 'string' ? current : writer.user.id;
+    if (typeof current === 'string') return current;
+    const claimed = write.fields.find((field) => field.field === 'createdBy');
+    const claimedAuthor = claimed ? fieldValue(claimed.content)?.value : undefined;
+    if (typeof claimedAuthor === 'string' && claimedAuthor !== writer.user.id) {
+      const role = await this.store.getRole(writer.projectId, claimedAuthor);
+      if (role === 'owner' || role === 'adjudicator') return claimedAuthor;
+    }
+    return writer.user.id;
   }
 }
 

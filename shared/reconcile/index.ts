@@ -1,0 +1,21 @@
+/**
+ * Reconciliation core: find where coders disagree, merge their codings into the consensus layer,
+ * and record every decision. Pure and deterministic, shared by the server and the page.
+ */
+export { type AutoMergePlan, autoMergeUndo, type ExistingConsensusCoding, type PlannedConsensusCoding, planAutoMerge } from './autoMerge';
+export {
+  acceptedVersion,
+  type ConsensusCoding,
+  consensusFor,
+  type DecisionContext,
+  type DecisionRecord,
+  decide,
+  intersectionVersion,
+  type MergeAction,
+  type RecordedAction,
+  recodedVersion,
+  unionVersion,
+  type VersionAction,
+} from './merge';
+export { defaultAgreedOverlapRatioMin, findPassages, type PassageInput, passageById } from './passages';
+export * from './types';

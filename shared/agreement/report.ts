@@ -152,14 +152,15 @@ export function agreementReport(documents: readonly ReportDocument[], options: A
   const overallRows = perDocument.flatMap((entry) => entry.labels);
   const overallCell = cell(overallRows, coders, options, { scope: 'all codes', about: { kind: 'overall' } }, diagnostics);
 
-  // Documents end to end, so unitized and character-level statistics see one continuum.
+  // Documents end to end, with nothing between them (as `cocode agreement` lays out a .qdpx's
+  // sources), so unitized and character-level statistics see one continuum of the texts alone.
   let offset = 0;
   const continuumCodings: SegmentCoding[] = [];
   for (const { document, codings } of perDocument) {
     for (const coding of codings) continuumCodings.push({ ...coding, start: coding.start + offset, end: coding.end + offset });
-    offset += document.text.length + 1;
+    offset += document.text.length;
   }
-  const continuumLength = Math.max(offset - 1, 0);
+  const continuumLength = offset;
   let unitized: Record<string, unknown> = {};
   if (continuumLength > 0 && coders.length >= 2) {
     const result = computeUnitizedAgreement({

@@ -1,12 +1,10 @@
 /** What this person may see and change in the coding view, from their role and the blind setting. */
 import type { Member, Project } from '../../../../shared/api/responses';
-import { decide } from '../../../../shared/authz';
+import { decide, type Operation, type ResourceKind } from '../../../../shared/authz';
 import { consensusLayerId } from '../../../../shared/collab/layers';
 import type { LayerSpec } from '../../collab/codingModel';
 
-type Resource = 'transcript' | 'codebook' | 'own-layer' | 'other-layer' | 'consensus';
-
-const allowed = (project: Project, resource: Resource, operation: 'read' | 'write') =>
+const allowed = (project: Project, resource: ResourceKind, operation: Operation) =>
   decide({ role: project.role, resource, operation, blind: project.blind }).allowed;
 
 export interface CodingAccess {

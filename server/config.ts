@@ -46,8 +46,6 @@ export interface Limits {
   importMaxBytes: number;
   /** Most transcript files one documents-import request may carry. */
   importFilesMax: number;
-  /** Most transcript files one documents-import request may carry. */
-  importFilesMax: number;
   /** Most entries an imported zip may list in its central directory. */
   zipEntriesMax: number;
   /** Most bytes an imported zip may inflate to, declared or real, over all entries read. */
@@ -119,7 +117,6 @@ export const defaultLimits: Limits = {
   speakerLabelsMax: 200,
   pseudonymEntriesMax: 5_000,
   importMaxBytes: 100 * 1024 * 1024,
-  importFilesMax: 50,
   importFilesMax: 50,
   zipEntriesMax: 10_000,
   zipUncompressedMaxBytes: 512 * 1024 * 1024,

@@ -26,6 +26,11 @@ export class BridgeSockets {
     this.authorized.delete(socket);
   }
 
+  /** Whether `value` (an awareness origin, say) is one of the authorized sockets. */
+  has(value: unknown): value is BridgeSocket {
+    return this.authorized.has(value as BridgeSocket);
+  }
+
   all(): BridgeSocket[] {
     return [...this.authorized];
   }

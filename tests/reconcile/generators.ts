@@ -96,10 +96,10 @@ export const knownTranscript = fc
         const id = `b${b}-${coder}`;
         const [inStart, inEnd] = block.jitter[c];
         const normal = { id, coder, codeId: code, start: start + inStart, end: end - inEnd };
-        if (c !== oddCoder || block.kind === 'agreed') return void codings.push(normal);
-        if (block.kind === 'boundary') codings.push({ ...normal, end: start + blockLength / 2 });
-        if (block.kind === 'different-code') codings.push({ ...normal, codeId: CODE_NAMES[(block.code + 1) % CODE_NAMES.length] });
-        if (block.kind === 'extra-code') codings.push(normal, { ...normal, id: `${id}-extra`, codeId: CODE_NAMES[(block.code + 1) % CODE_NAMES.length] });
+        if (c !== oddCoder || block.kind === 'agreed') codings.push(normal);
+        else if (block.kind === 'boundary') codings.push({ ...normal, end: start + blockLength / 2 });
+        else if (block.kind === 'different-code') codings.push({ ...normal, codeId: CODE_NAMES[(block.code + 1) % CODE_NAMES.length] });
+        else if (block.kind === 'extra-code') codings.push(normal, { ...normal, id: `${id}-extra`, codeId: CODE_NAMES[(block.code + 1) % CODE_NAMES.length] });
         // 'missing': the odd coder has nothing here.
       });
     });

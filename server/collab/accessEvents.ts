@@ -123,7 +123,10 @@ export class AccessEvents implements Extension {
     const collab = context as Partial<CollabContext>;
     if (!seen || !collab.user || !collab.projectId || !collab.name) return;
     try {
+      // Logged because it is rare: it shows the race happening (and handled) in an operator's logs.
+      const caughtUp = (what: string) => this.options.log(`re-checked a connection to ${connection.document.name} that authenticated while ${what}`);
       if (this.credentialEndings > seen.credentialEndings && collab.credentialHash) {
+        caughtUp('credentials ended');
         const userId = await this.options.store.getUserIdByToken(collab.credentialHash, Date.now());
         if (userId !== collab.user.id) {
           connection.close(closeCodes.unauthorized);
@@ -131,7 +134,10 @@ export class AccessEvents implements Extension {
         }
       }
       const latestChange = Math.max(this.latestAccessChangeOf.get(collab.projectId) ?? 0, this.latestFullRecheck);
-      if (latestChange > seen.accessChanges) await recheckConnection(this.options.store, collab.projectId, collab.name, connection);
+      if (latestChange > seen.accessChanges) {
+        caughtUp(`the access of project ${collab.projectId} changed`);
+        await recheckConnection(this.options.store, collab.projectId, collab.name, connection);
+      }
     } catch (error) {
       // Access that cannot be confirmed is not granted: the client reconnects and authenticates anew.
       this.options.log(`access re-check of a new connection to ${connection.document.name} failed, closing it: ${String(error)}`);

@@ -113,6 +113,18 @@ function sendEntry(awareness: Awareness, clientId: number, clock: number, state:
 
 const clockOf = (awareness: Awareness, clientId: number) => awareness.meta.get(clientId)?.clock ?? 0;
 
+/**
+ * Counts the removals of a client's state a client hears. Its own client re-publishes a state it
+ * hears removed within milliseconds, so only the count shows a removal that was relayed at all.
+ */
+function countRemovals(awareness: Awareness, clientId: number): () => number {
+  let removals = 0;
+  awareness.on('change', ({ removed }: { removed: number[] }) => {
+    if (removed.includes(clientId)) removals += 1;
+  });
+  return () => removals;
+}
+
 describe('[A13] blind projects publish who is here, never what they select', () => {
   it('[A13][A3] the owner\'s caret and typed text reach no coder or viewer of the transcript, over either protocol, nor a late joiner', async () => {
     const [coder, , viewer] = blind.members;
@@ -228,6 +240,8 @@ describe('[A13] nobody changes or removes another client\'s presence', () => {
       awarenessOf(victim).setLocalState(genuine);
       await eventually(() => expect(stateOf(forger.awareness, victimId)).toEqual(genuine));
       await eventually(() => expect(stateOf(awarenessOf(observer), victimId)).toEqual(genuine));
+      const clockBefore = clockOf(awarenessOf(victim), victimId);
+      const removalsSeen = countRemovals(awarenessOf(observer), victimId);
 
       const forged = { user: { id: open.owner.id, name: 'Owner', color: '#2a6f97' }, cursor: { ...caret, head: caret.anchor } };
       sendEntry(forger.awareness, victimId, clockOf(forger.awareness, victimId) + 10, forged);
@@ -244,6 +258,10 @@ describe('[A13] nobody changes or removes another client\'s presence', () => {
         seen: genuine,
         onServer: genuine,
       });
+      expect(removalsSeen()).toBe(0);
+      // Had the forged clock been relayed, the owner's client would have adopted it on hearing it.
+      expect(clockOf(awarenessOf(victim), victimId)).toBeLessThan(clockBefore + 10);
+      expect(clockOf(awarenessOf(observer), victimId)).toBe(clockOf(awarenessOf(victim), victimId));
 
       const moved = { ...genuine, cursor: { anchor: caret.head, head: caret.head } };
       awarenessOf(victim).setLocalState(moved);
@@ -260,6 +278,8 @@ describe('[A13] nobody changes or removes another client\'s presence', () => {
     const victimId = victim.doc.clientID;
     awarenessOf(victim).setLocalState({ user: { id: open.owner.id, name: 'Owner' } });
     await eventually(() => expect(stateOf(forger.awareness, victimId)).toBeDefined());
+    await eventually(() => expect(stateOf(awarenessOf(observer), victimId)).toBeDefined());
+    const removalsSeen = countRemovals(awarenessOf(observer), victimId);
     sendEntry(forger.awareness, victimId, clockOf(forger.awareness, victimId) + 10, { user: { id: open.owner.id, name: 'Owner' }, cursor: caret });
     forger.awareness.setLocalStateField('marker', 'before the drop');
     await eventually(() => expect(stateOf(awarenessOf(observer), forger.doc.clientID)?.marker).toBe('before the drop'));
@@ -269,6 +289,7 @@ describe('[A13] nobody changes or removes another client\'s presence', () => {
     // The server removes the dropped socket's own state at once; the owner's stays.
     await eventually(() => expect(stateOf(awarenessOf(observer), forger.doc.clientID)).toBeUndefined(), 15_000);
     expect(stateOf(awarenessOf(observer), victimId)).toEqual({ user: { id: open.owner.id, name: 'Owner' } });
+    expect(removalsSeen()).toBe(0);
     expect(serverStateOf(name, victimId)).toEqual({ user: { id: open.owner.id, name: 'Owner' } });
   });
 

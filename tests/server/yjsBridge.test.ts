@@ -175,8 +175,9 @@ describe('SPEC I1 y-websocket interop', () => {
     yjsLayer.provider.awareness.setLocalStateField('user', { name: 'plain Yjs' });
     hocuspocusLayer.provider.setAwarenessField('user', { name: 'Hocuspocus' });
     await eventually(() => {
-      expect(hocuspocusLayer.provider.awareness?.getStates().get(yjsLayer.doc.clientID)?.user).toEqual({ name: 'plain Yjs' });
-      expect(yjsLayer.provider.awareness.getStates().get(hocuspocusLayer.doc.clientID)?.user).toEqual({ name: 'Hocuspocus' });
+      // Each side is named by the server as the user its connection authenticated (SPEC A13).
+      expect(hocuspocusLayer.provider.awareness?.getStates().get(yjsLayer.doc.clientID)?.user).toEqual({ id: coder.id, name: 'coder 0' });
+      expect(yjsLayer.provider.awareness.getStates().get(hocuspocusLayer.doc.clientID)?.user).toEqual({ id: otherCoder.id, name: 'coder 1' });
     });
 
     // Drop the connection without the goodbye y-websocket would send, so only the server can clean up.

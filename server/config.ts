@@ -56,6 +56,11 @@ export interface Limits {
   xmlDepthMax: number;
   /** How long a REST change waits for Redis to take its access event for the other instances (SPEC S1). */
   accessEventPublishWaitMs: number;
+  /** Most transcripts and coders one calibration round may name. */
+  roundDocumentsMax: number;
+  roundCodersMax: number;
+  /** Websocket edits of a codebook within this quiet time become one codebook version. */
+  codebookEditVersionDebounceMs: number;
 }
 
 export interface CocodeConfig {
@@ -123,6 +128,9 @@ export const defaultLimits: Limits = {
   zipCompressionRatioMax: 200,
   xmlDepthMax: 256,
   accessEventPublishWaitMs: 2_000,
+  roundDocumentsMax: 500,
+  roundCodersMax: 50,
+  codebookEditVersionDebounceMs: 2_000,
 };
 
 const repoRoot = path.resolve(import.meta.dirname, '..');

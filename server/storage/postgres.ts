@@ -10,13 +10,16 @@ import {
   type ApiTokenRecord,
   apiTokenId,
   type AwaitedDocumentLog,
+  type CodebookVersionRecord,
   type DocumentRecord,
+  type FrozenDocumentState,
   type InvitationRecord,
   type MemberProjectRecord,
   type MemberRecord,
   type ProjectRecord,
   type PseudonymMappingEntry,
   type RelationalStore,
+  type RoundRecord,
   type Storage,
   type StoredDocumentState,
   type UserRecord,
@@ -54,6 +57,30 @@ const migrations: string[] = [
   `CREATE TABLE pseudonym_mappings (
      project_id TEXT PRIMARY KEY REFERENCES projects(id) ON DELETE CASCADE,
      mapping JSONB NOT NULL, updated_at TEXT NOT NULL);`,
+  `CREATE TABLE codebook_versions (
+     id BIGSERIAL PRIMARY KEY, project_id TEXT NOT NULL REFERENCES projects(id) ON DELETE CASCADE,
+     created_at TEXT NOT NULL, author_id TEXT REFERENCES users(id) ON DELETE SET NULL,
+     source TEXT NOT NULL, codes JSONB NOT NULL);
+   CREATE INDEX codebook_versions_by_project ON codebook_versions(project_id, id);
+   CREATE TABLE rounds (
+     id TEXT PRIMARY KEY, project_id TEXT NOT NULL REFERENCES projects(id) ON DELETE CASCADE,
+     name TEXT NOT NULL, created_at TEXT NOT NULL, created_by TEXT NOT NULL REFERENCES users(id),
+     code_ids JSONB, unit JSONB NOT NULL, target_alpha DOUBLE PRECISION NOT NULL,
+     version_at_creation BIGINT, version_at_close BIGINT,
+     closed_at TEXT, closed_by TEXT REFERENCES users(id), revealed BOOLEAN NOT NULL DEFAULT FALSE);
+   CREATE INDEX rounds_by_project ON rounds(project_id, created_at);
+   CREATE TABLE round_documents (
+     round_id TEXT NOT NULL REFERENCES rounds(id) ON DELETE CASCADE,
+     document_id TEXT NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+     position INTEGER NOT NULL, PRIMARY KEY (round_id, document_id));
+   CREATE INDEX round_documents_by_document ON round_documents(document_id);
+   CREATE TABLE round_coders (
+     round_id TEXT NOT NULL REFERENCES rounds(id) ON DELETE CASCADE,
+     user_id TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+     position INTEGER NOT NULL, submitted_at TEXT, PRIMARY KEY (round_id, user_id));
+   CREATE TABLE round_frozen_states (
+     round_id TEXT NOT NULL REFERENCES rounds(id) ON DELETE CASCADE,
+     document_name TEXT NOT NULL, state BYTEA NOT NULL, PRIMARY KEY (round_id, document_name));`,
 ];
 
 const migrationLockKey = 0x636f636f; // "coco"
@@ -109,8 +136,35 @@ const toDocument = (row: pg.QueryResultRow): DocumentRecord => ({
   createdAt: row.created_at,
 });
 
+const toCodebookVersion = (row: pg.QueryResultRow): CodebookVersionRecord => ({
+  id: Number(row.id),
+  projectId: row.project_id,
+  createdAt: row.created_at,
+  authorId: row.author_id,
+  source: row.source,
+  codes: row.codes,
+});
+
+const versionId = (value: unknown): number | null => (value === null ? null : Number(value));
+
 class PostgresRelationalStore implements RelationalStore {
   constructor(private readonly pool: pg.Pool) {}
+
+  /** Runs `work` in one transaction on one client. */
+  private async transaction<T>(work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+    const client = await this.pool.connect();
+    try {
+      await client.query('BEGIN');
+      const result = await work(client);
+      await client.query('COMMIT');
+      return result;
+    } catch (error) {
+      await client.query('ROLLBACK').catch(() => {});
+      throw error;
+    } finally {
+      client.release();
+    }
+  }
 
   private async rows(sql: string, params: unknown[] = []) {
     return (await this.pool.query(sql, params)).rows;
@@ -350,6 +404,142 @@ class PostgresRelationalStore implements RelationalStore {
     if (patch.title !== undefined) await this.pool.query('UPDATE documents SET title = $1 WHERE id = $2', [patch.title, id]);
     if (patch.attributes !== undefined)
       await this.pool.query('UPDATE documents SET attributes = $1 WHERE id = $2', [JSON.stringify(patch.attributes), id]);
+  }
+
+  async createRound(round: RoundRecord) {
+    await this.transaction(async (client) => {
+      await client.query(
+        `INSERT INTO rounds (id, project_id, name, created_at, created_by, code_ids, unit, target_alpha, version_at_creation,
+           version_at_close, closed_at, closed_by, revealed) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)`,
+        [
+          round.id,
+          round.projectId,
+          round.name,
+          round.createdAt,
+          round.createdBy,
+          round.codeIds === null ? null : JSON.stringify(round.codeIds),
+          JSON.stringify(round.unit),
+          round.targetAlpha,
+          round.codebookVersionAtCreation,
+          round.codebookVersionAtClose,
+          round.closedAt,
+          round.closedBy,
+          round.revealed,
+        ],
+      );
+      for (const [position, documentId] of round.documentIds.entries())
+        await client.query('INSERT INTO round_documents (round_id, document_id, position) VALUES ($1, $2, $3)', [round.id, documentId, position]);
+      for (const [position, coder] of round.coders.entries())
+        await client.query('INSERT INTO round_coders (round_id, user_id, position, submitted_at) VALUES ($1, $2, $3, $4)', [
+          round.id,
+          coder.userId,
+          position,
+          coder.submittedAt,
+        ]);
+    });
+  }
+
+  private async toRound(row: pg.QueryResultRow): Promise<RoundRecord> {
+    const documents = await this.rows('SELECT document_id FROM round_documents WHERE round_id = $1 ORDER BY position', [row.id]);
+    const coders = await this.rows('SELECT user_id, submitted_at FROM round_coders WHERE round_id = $1 ORDER BY position', [row.id]);
+    return {
+      id: row.id,
+      projectId: row.project_id,
+      name: row.name,
+      createdAt: row.created_at,
+      createdBy: row.created_by,
+      documentIds: documents.map((document) => document.document_id as string),
+      coders: coders.map((coder) => ({ userId: coder.user_id as string, submittedAt: coder.submitted_at as string | null })),
+      codeIds: row.code_ids,
+      unit: row.unit,
+      targetAlpha: Number(row.target_alpha),
+      codebookVersionAtCreation: versionId(row.version_at_creation),
+      codebookVersionAtClose: versionId(row.version_at_close),
+      closedAt: row.closed_at,
+      closedBy: row.closed_by,
+      revealed: row.revealed,
+    };
+  }
+
+  async getRound(id: string) {
+    const [row] = await this.rows('SELECT * FROM rounds WHERE id = $1', [id]);
+    return row ? this.toRound(row) : null;
+  }
+
+  async listRounds(projectId: string) {
+    const rows = await this.rows('SELECT * FROM rounds WHERE project_id = $1 ORDER BY created_at, id', [projectId]);
+    return Promise.all(rows.map((row) => this.toRound(row)));
+  }
+
+  async setRoundSubmission(roundId: string, userId: string, submittedAt: string | null) {
+    const result = await this.pool.query(
+      `UPDATE round_coders SET submitted_at = $1 WHERE round_id = $2 AND user_id = $3
+       AND EXISTS (SELECT 1 FROM rounds WHERE id = $2 AND closed_at IS NULL)`,
+      [submittedAt, roundId, userId],
+    );
+    return result.rowCount === 1;
+  }
+
+  async closeRound(
+    roundId: string,
+    close: { closedAt: string; closedBy: string; revealed: boolean; codebookVersion: number | null; frozen: FrozenDocumentState[] },
+  ) {
+    return this.transaction(async (client) => {
+      const closed = await client.query(
+        'UPDATE rounds SET closed_at = $1, closed_by = $2, revealed = $3, version_at_close = $4 WHERE id = $5 AND closed_at IS NULL',
+        [close.closedAt, close.closedBy, close.revealed, close.codebookVersion, roundId],
+      );
+      if (closed.rowCount !== 1) return false;
+      for (const frozen of close.frozen)
+        await client.query('INSERT INTO round_frozen_states (round_id, document_name, state) VALUES ($1, $2, $3)', [
+          roundId,
+          frozen.documentName,
+          Buffer.from(frozen.state),
+        ]);
+      return true;
+    });
+  }
+
+  async setRoundRevealed(roundId: string, revealed: boolean) {
+    await this.pool.query('UPDATE rounds SET revealed = $1 WHERE id = $2', [revealed, roundId]);
+  }
+
+  async getFrozenStates(roundId: string): Promise<FrozenDocumentState[]> {
+    const rows = await this.rows('SELECT document_name, state FROM round_frozen_states WHERE round_id = $1 ORDER BY document_name', [roundId]);
+    return rows.map((row) => ({ documentName: row.document_name as string, state: new Uint8Array(row.state) }));
+  }
+
+  async revealedRoundCovers(documentId: string, readerId: string, coderId: string) {
+    const rows = await this.rows(
+      `SELECT 1 FROM rounds r JOIN round_documents d ON d.round_id = r.id
+       JOIN round_coders reader ON reader.round_id = r.id AND reader.user_id = $1
+       JOIN round_coders coder ON coder.round_id = r.id AND coder.user_id = $2
+       WHERE d.document_id = $3 AND r.revealed LIMIT 1`,
+      [readerId, coderId, documentId],
+    );
+    return rows.length > 0;
+  }
+
+  async addCodebookVersion(version: Omit<CodebookVersionRecord, 'id'>) {
+    const [row] = await this.rows(
+      'INSERT INTO codebook_versions (project_id, created_at, author_id, source, codes) VALUES ($1, $2, $3, $4, $5) RETURNING id',
+      [version.projectId, version.createdAt, version.authorId, version.source, JSON.stringify(version.codes)],
+    );
+    return Number(row.id);
+  }
+
+  async listCodebookVersions(projectId: string) {
+    return (await this.rows('SELECT * FROM codebook_versions WHERE project_id = $1 ORDER BY id', [projectId])).map(toCodebookVersion);
+  }
+
+  async getCodebookVersion(projectId: string, id: number) {
+    const [row] = await this.rows('SELECT * FROM codebook_versions WHERE project_id = $1 AND id = $2', [projectId, id]);
+    return row ? toCodebookVersion(row) : null;
+  }
+
+  async latestCodebookVersion(projectId: string) {
+    const [row] = await this.rows('SELECT * FROM codebook_versions WHERE project_id = $1 ORDER BY id DESC LIMIT 1', [projectId]);
+    return row ? toCodebookVersion(row) : null;
   }
 }
 

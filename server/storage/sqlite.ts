@@ -11,13 +11,16 @@ import type { ProjectRole } from '../../shared/authz';
 import {
   type ApiTokenRecord,
   apiTokenId,
+  type CodebookVersionRecord,
   type DocumentRecord,
+  type FrozenDocumentState,
   type InvitationRecord,
   type MemberProjectRecord,
   type MemberRecord,
   type ProjectRecord,
   type PseudonymMappingEntry,
   type RelationalStore,
+  type RoundRecord,
   type Storage,
   type StoredDocumentState,
   type SyncDocumentLog,
@@ -56,6 +59,30 @@ const migrations: string[] = [
   `CREATE TABLE pseudonym_mappings (
      project_id TEXT PRIMARY KEY REFERENCES projects(id) ON DELETE CASCADE,
      mapping TEXT NOT NULL, updated_at TEXT NOT NULL);`,
+  `CREATE TABLE codebook_versions (
+     id INTEGER PRIMARY KEY AUTOINCREMENT, project_id TEXT NOT NULL REFERENCES projects(id) ON DELETE CASCADE,
+     created_at TEXT NOT NULL, author_id TEXT REFERENCES users(id) ON DELETE SET NULL,
+     source TEXT NOT NULL, codes TEXT NOT NULL);
+   CREATE INDEX codebook_versions_by_project ON codebook_versions(project_id, id);
+   CREATE TABLE rounds (
+     id TEXT PRIMARY KEY, project_id TEXT NOT NULL REFERENCES projects(id) ON DELETE CASCADE,
+     name TEXT NOT NULL, created_at TEXT NOT NULL, created_by TEXT NOT NULL REFERENCES users(id),
+     code_ids TEXT, unit TEXT NOT NULL, target_alpha REAL NOT NULL,
+     version_at_creation INTEGER, version_at_close INTEGER,
+     closed_at TEXT, closed_by TEXT REFERENCES users(id), revealed INTEGER NOT NULL DEFAULT 0);
+   CREATE INDEX rounds_by_project ON rounds(project_id, created_at);
+   CREATE TABLE round_documents (
+     round_id TEXT NOT NULL REFERENCES rounds(id) ON DELETE CASCADE,
+     document_id TEXT NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+     position INTEGER NOT NULL, PRIMARY KEY (round_id, document_id));
+   CREATE INDEX round_documents_by_document ON round_documents(document_id);
+   CREATE TABLE round_coders (
+     round_id TEXT NOT NULL REFERENCES rounds(id) ON DELETE CASCADE,
+     user_id TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+     position INTEGER NOT NULL, submitted_at TEXT, PRIMARY KEY (round_id, user_id));
+   CREATE TABLE round_frozen_states (
+     round_id TEXT NOT NULL REFERENCES rounds(id) ON DELETE CASCADE,
+     document_name TEXT NOT NULL, state BLOB NOT NULL, PRIMARY KEY (round_id, document_name));`,
 ];
 
 function migrate(db: Database.Database): void {
@@ -97,6 +124,40 @@ interface DocumentRow {
   attributes: string;
   created_at: string;
 }
+
+interface RoundRow {
+  id: string;
+  project_id: string;
+  name: string;
+  created_at: string;
+  created_by: string;
+  code_ids: string | null;
+  unit: string;
+  target_alpha: number;
+  version_at_creation: number | null;
+  version_at_close: number | null;
+  closed_at: string | null;
+  closed_by: string | null;
+  revealed: number;
+}
+
+interface CodebookVersionRow {
+  id: number;
+  project_id: string;
+  created_at: string;
+  author_id: string | null;
+  source: CodebookVersionRecord['source'];
+  codes: string;
+}
+
+const toCodebookVersion = (row: CodebookVersionRow): CodebookVersionRecord => ({
+  id: row.id,
+  projectId: row.project_id,
+  createdAt: row.created_at,
+  authorId: row.author_id,
+  source: row.source,
+  codes: JSON.parse(row.codes),
+});
 
 const toUser = (row: UserRow): UserWithSecret => ({
   id: row.id,
@@ -360,6 +421,147 @@ class SqliteRelationalStore implements RelationalStore {
     if (patch.title !== undefined) this.db.prepare('UPDATE documents SET title = ? WHERE id = ?').run(patch.title, id);
     if (patch.attributes !== undefined)
       this.db.prepare('UPDATE documents SET attributes = ? WHERE id = ?').run(JSON.stringify(patch.attributes), id);
+  }
+
+  async createRound(round: RoundRecord) {
+    this.db.transaction(() => {
+      this.db
+        .prepare(
+          `INSERT INTO rounds (id, project_id, name, created_at, created_by, code_ids, unit, target_alpha, version_at_creation,
+             version_at_close, closed_at, closed_by, revealed) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        )
+        .run(
+          round.id,
+          round.projectId,
+          round.name,
+          round.createdAt,
+          round.createdBy,
+          round.codeIds === null ? null : JSON.stringify(round.codeIds),
+          JSON.stringify(round.unit),
+          round.targetAlpha,
+          round.codebookVersionAtCreation,
+          round.codebookVersionAtClose,
+          round.closedAt,
+          round.closedBy,
+          round.revealed ? 1 : 0,
+        );
+      const addDocument = this.db.prepare('INSERT INTO round_documents (round_id, document_id, position) VALUES (?, ?, ?)');
+      for (const [position, documentId] of round.documentIds.entries()) addDocument.run(round.id, documentId, position);
+      const addCoder = this.db.prepare('INSERT INTO round_coders (round_id, user_id, position, submitted_at) VALUES (?, ?, ?, ?)');
+      for (const [position, coder] of round.coders.entries()) addCoder.run(round.id, coder.userId, position, coder.submittedAt);
+    })();
+  }
+
+  private toRound(row: RoundRow): RoundRecord {
+    const documents = this.db.prepare('SELECT document_id FROM round_documents WHERE round_id = ? ORDER BY position').all(row.id) as {
+      document_id: string;
+    }[];
+    const coders = this.db.prepare('SELECT user_id, submitted_at FROM round_coders WHERE round_id = ? ORDER BY position').all(row.id) as {
+      user_id: string;
+      submitted_at: string | null;
+    }[];
+    return {
+      id: row.id,
+      projectId: row.project_id,
+      name: row.name,
+      createdAt: row.created_at,
+      createdBy: row.created_by,
+      documentIds: documents.map((document) => document.document_id),
+      coders: coders.map((coder) => ({ userId: coder.user_id, submittedAt: coder.submitted_at })),
+      codeIds: row.code_ids === null ? null : JSON.parse(row.code_ids),
+      unit: JSON.parse(row.unit),
+      targetAlpha: row.target_alpha,
+      codebookVersionAtCreation: row.version_at_creation,
+      codebookVersionAtClose: row.version_at_close,
+      closedAt: row.closed_at,
+      closedBy: row.closed_by,
+      revealed: row.revealed === 1,
+    };
+  }
+
+  async getRound(id: string) {
+    const row = this.db.prepare('SELECT * FROM rounds WHERE id = ?').get(id) as RoundRow | undefined;
+    return row ? this.toRound(row) : null;
+  }
+
+  async listRounds(projectId: string) {
+    const rows = this.db.prepare('SELECT * FROM rounds WHERE project_id = ? ORDER BY created_at, id').all(projectId) as RoundRow[];
+    return rows.map((row) => this.toRound(row));
+  }
+
+  async setRoundSubmission(roundId: string, userId: string, submittedAt: string | null) {
+    const result = this.db
+      .prepare(
+        `UPDATE round_coders SET submitted_at = ? WHERE round_id = ? AND user_id = ?
+         AND EXISTS (SELECT 1 FROM rounds WHERE id = ? AND closed_at IS NULL)`,
+      )
+      .run(submittedAt, roundId, userId, roundId);
+    return result.changes === 1;
+  }
+
+  async closeRound(
+    roundId: string,
+    close: { closedAt: string; closedBy: string; revealed: boolean; codebookVersion: number | null; frozen: FrozenDocumentState[] },
+  ) {
+    return this.db.transaction(() => {
+      const closed = this.db
+        .prepare('UPDATE rounds SET closed_at = ?, closed_by = ?, revealed = ?, version_at_close = ? WHERE id = ? AND closed_at IS NULL')
+        .run(close.closedAt, close.closedBy, close.revealed ? 1 : 0, close.codebookVersion, roundId);
+      if (closed.changes !== 1) return false;
+      const freeze = this.db.prepare('INSERT INTO round_frozen_states (round_id, document_name, state) VALUES (?, ?, ?)');
+      for (const frozen of close.frozen) freeze.run(roundId, frozen.documentName, Buffer.from(frozen.state));
+      return true;
+    })();
+  }
+
+  async setRoundRevealed(roundId: string, revealed: boolean) {
+    this.db.prepare('UPDATE rounds SET revealed = ? WHERE id = ?').run(revealed ? 1 : 0, roundId);
+  }
+
+  async getFrozenStates(roundId: string): Promise<FrozenDocumentState[]> {
+    const rows = this.db.prepare('SELECT document_name, state FROM round_frozen_states WHERE round_id = ? ORDER BY document_name').all(roundId) as {
+      document_name: string;
+      state: Buffer;
+    }[];
+    return rows.map((row) => ({ documentName: row.document_name, state: new Uint8Array(row.state) }));
+  }
+
+  async revealedRoundCovers(documentId: string, readerId: string, coderId: string) {
+    const row = this.db
+      .prepare(
+        `SELECT 1 FROM rounds r JOIN round_documents d ON d.round_id = r.id
+         JOIN round_coders reader ON reader.round_id = r.id AND reader.user_id = ?
+         JOIN round_coders coder ON coder.round_id = r.id AND coder.user_id = ?
+         WHERE d.document_id = ? AND r.revealed = 1 LIMIT 1`,
+      )
+      .get(readerId, coderId, documentId);
+    return row !== undefined;
+  }
+
+  async addCodebookVersion(version: Omit<CodebookVersionRecord, 'id'>) {
+    const result = this.db
+      .prepare('INSERT INTO codebook_versions (project_id, created_at, author_id, source, codes) VALUES (?, ?, ?, ?, ?)')
+      .run(version.projectId, version.createdAt, version.authorId, version.source, JSON.stringify(version.codes));
+    return Number(result.lastInsertRowid);
+  }
+
+  async listCodebookVersions(projectId: string) {
+    const rows = this.db.prepare('SELECT * FROM codebook_versions WHERE project_id = ? ORDER BY id').all(projectId) as CodebookVersionRow[];
+    return rows.map(toCodebookVersion);
+  }
+
+  async getCodebookVersion(projectId: string, id: number) {
+    const row = this.db.prepare('SELECT * FROM codebook_versions WHERE project_id = ? AND id = ?').get(projectId, id) as
+      | CodebookVersionRow
+      | undefined;
+    return row ? toCodebookVersion(row) : null;
+  }
+
+  async latestCodebookVersion(projectId: string) {
+    const row = this.db.prepare('SELECT * FROM codebook_versions WHERE project_id = ? ORDER BY id DESC LIMIT 1').get(projectId) as
+      | CodebookVersionRow
+      | undefined;
+    return row ? toCodebookVersion(row) : null;
   }
 }
 

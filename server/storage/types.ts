@@ -4,7 +4,9 @@
  * durable append must finish before Hocuspocus broadcasts and acknowledges an update (SPEC D1).
  */
 import type * as Y from 'yjs';
+import type { RoundUnit } from '../../shared/api/rounds';
 import type { ProjectRole } from '../../shared/authz';
+import type { Code } from '../../shared/collab/schema';
 
 export interface UserRecord {
   id: string;
@@ -72,6 +74,56 @@ export interface PseudonymMappingEntry {
   replacement: string;
 }
 
+/** A coder of a calibration round and when they marked it submitted (null: not, or taken back). */
+export interface RoundCoderRecord {
+  userId: string;
+  submittedAt: string | null;
+}
+
+/** A calibration round (SPEC R1–R4); `closedAt` null while open. */
+export interface RoundRecord {
+  id: string;
+  projectId: string;
+  name: string;
+  createdAt: string;
+  createdBy: string;
+  documentIds: string[];
+  coders: RoundCoderRecord[];
+  /** The codes whose agreement the round measures; null: every code of the codebook. */
+  codeIds: string[] | null;
+  unit: RoundUnit;
+  /** The alpha the round aims for, e.g. 0.8. */
+  targetAlpha: number;
+  /** The codebook version current when the round was created and when it was closed. */
+  codebookVersionAtCreation: number | null;
+  codebookVersionAtClose: number | null;
+  closedAt: string | null;
+  closedBy: string | null;
+  /** Closed rounds only: the coders' layers of its transcripts are readable to its coders. */
+  revealed: boolean;
+}
+
+/** The full encoded Yjs state of one document (a layer or a transcript) as it was when a round closed. */
+export interface FrozenDocumentState {
+  documentName: string;
+  state: Uint8Array;
+}
+
+/** How a codebook version came about: a REST write, websocket edits, or found on reading it (an import, or before versions were kept). */
+export type CodebookVersionSource = 'rest' | 'websocket' | 'found';
+
+/** The codebook's codes after one change (or one burst of websocket edits), with who made it. */
+export interface CodebookVersionRecord {
+  /** Increasing per store, so a later version has a larger id. */
+  id: number;
+  projectId: string;
+  createdAt: string;
+  /** Null for versions found without an author (source `found`). */
+  authorId: string | null;
+  source: CodebookVersionSource;
+  codes: Code[];
+}
+
 export interface StoredDocumentState {
   snapshot: Uint8Array | null;
   updates: { id: number; data: Uint8Array }[];
@@ -129,6 +181,33 @@ export interface RelationalStore {
   getDocument(id: string): Promise<DocumentRecord | null>;
   listDocuments(projectId: string): Promise<DocumentRecord[]>;
   updateDocument(id: string, patch: { title?: string; attributes?: Record<string, string> }): Promise<void>;
+
+  /** Stores a new (open) round with its transcripts and coders. */
+  createRound(round: RoundRecord): Promise<void>;
+  getRound(id: string): Promise<RoundRecord | null>;
+  /** The project's rounds, oldest first. */
+  listRounds(projectId: string): Promise<RoundRecord[]>;
+  /** Marks (a time) or unmarks (null) a coder's submission of an open round; false when the round is closed or not theirs. */
+  setRoundSubmission(roundId: string, userId: string, submittedAt: string | null): Promise<boolean>;
+  /**
+   * Closes an open round and keeps its frozen documents, in one transaction; false (and nothing
+   * written) when the round is already closed, so two closes cannot both freeze.
+   */
+  closeRound(
+    roundId: string,
+    close: { closedAt: string; closedBy: string; revealed: boolean; codebookVersion: number | null; frozen: FrozenDocumentState[] },
+  ): Promise<boolean>;
+  setRoundRevealed(roundId: string, revealed: boolean): Promise<void>;
+  getFrozenStates(roundId: string): Promise<FrozenDocumentState[]>;
+  /** Whether a revealed round covers this transcript with both people among its coders (SPEC R3). */
+  revealedRoundCovers(documentId: string, readerId: string, coderId: string): Promise<boolean>;
+
+  /** Appends a codebook version; returns its id. */
+  addCodebookVersion(version: Omit<CodebookVersionRecord, 'id'>): Promise<number>;
+  /** The project's codebook versions, oldest first. */
+  listCodebookVersions(projectId: string): Promise<CodebookVersionRecord[]>;
+  getCodebookVersion(projectId: string, id: number): Promise<CodebookVersionRecord | null>;
+  latestCodebookVersion(projectId: string): Promise<CodebookVersionRecord | null>;
 }
 
 interface DocumentLogBase {

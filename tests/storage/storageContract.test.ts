@@ -119,6 +119,76 @@ describe.each(implementations)('storage contract: $name', (implementation) => {
     ]);
   });
 
+  it.skipIf(!implementation.available)('[R1] rounds keep their transcripts, coders, scope and unit; submissions only while open', async () => {
+    const store = storage.relational;
+    await store.createUser({ id: 'u4', email: 'coder4@example.org', name: 'Coder 4', isAdmin: false, createdAt: now(), passwordHash: 'h' });
+    const versionId = await store.addCodebookVersion({ projectId: 'p1', createdAt: now(), authorId: 'u1', source: 'rest', codes: [] });
+    await store.createRound({
+      id: 'r1',
+      projectId: 'p1',
+      name: 'Pilot',
+      createdAt: '2026-02-01T00:00:00.000Z',
+      createdBy: 'u1',
+      documentIds: ['d2', 'd1'],
+      coders: [
+        { userId: 'u4', submittedAt: null },
+        { userId: 'u1', submittedAt: null },
+      ],
+      codeIds: ['c1'],
+      unit: { kind: 'window', size: 200 },
+      targetAlpha: 0.75,
+      codebookVersionAtCreation: versionId,
+      codebookVersionAtClose: null,
+      closedAt: null,
+      closedBy: null,
+      revealed: false,
+    });
+    const round = await store.getRound('r1');
+    expect(round).toMatchObject({ documentIds: ['d2', 'd1'], codeIds: ['c1'], unit: { kind: 'window', size: 200 }, targetAlpha: 0.75 });
+    expect(round?.codebookVersionAtCreation).toBe(versionId);
+    expect(round?.coders.map((coder) => coder.userId)).toEqual(['u4', 'u1']);
+    expect(await store.setRoundSubmission('r1', 'u4', '2026-02-02T00:00:00.000Z')).toBe(true);
+    expect(await store.setRoundSubmission('r1', 'u3', '2026-02-02T00:00:00.000Z')).toBe(false);
+    expect((await store.getRound('r1'))?.coders).toEqual([
+      { userId: 'u4', submittedAt: '2026-02-02T00:00:00.000Z' },
+      { userId: 'u1', submittedAt: null },
+    ]);
+    expect((await store.listRounds('p1')).map((listed) => listed.id)).toEqual(['r1']);
+    expect(await store.getRound('none')).toBeNull();
+  });
+
+  it.skipIf(!implementation.available)('[R1] closing freezes states once; a second close writes nothing; reveal covers only the round coders and transcripts', async () => {
+    const store = storage.relational;
+    const frozen = [
+      { documentName: 'layer:d1:u4', state: new Uint8Array([1, 2, 3]) },
+      { documentName: 'transcript:d1', state: new Uint8Array([9]) },
+    ];
+    expect(await store.closeRound('r1', { closedAt: now(), closedBy: 'u1', revealed: false, codebookVersion: 7, frozen })).toBe(true);
+    expect(await store.closeRound('r1', { closedAt: now(), closedBy: 'u1', revealed: true, codebookVersion: 8, frozen: [] })).toBe(false);
+    const closed = await store.getRound('r1');
+    expect(closed).toMatchObject({ closedBy: 'u1', revealed: false, codebookVersionAtClose: 7 });
+    expect(await store.getFrozenStates('r1')).toEqual(frozen);
+    expect(await store.setRoundSubmission('r1', 'u1', now())).toBe(false);
+    expect(await store.revealedRoundCovers('d1', 'u4', 'u1')).toBe(false);
+    await store.setRoundRevealed('r1', true);
+    expect(await store.revealedRoundCovers('d1', 'u4', 'u1')).toBe(true);
+    expect(await store.revealedRoundCovers('d1', 'u3', 'u1')).toBe(false);
+    expect(await store.revealedRoundCovers('other-document', 'u4', 'u1')).toBe(false);
+  });
+
+  it.skipIf(!implementation.available)('[R4] codebook versions: increasing ids, codes kept as written, latest and lookup per project', async () => {
+    const store = storage.relational;
+    const code = { id: 'c1', name: 'Barrier', parentId: null, order: 0, color: '#1f77b4', definition: 'Gets in the way', inclusion: '', exclusion: '', example: '', archived: false };
+    const first = await store.addCodebookVersion({ projectId: 'p1', createdAt: now(), authorId: 'u1', source: 'websocket', codes: [code] });
+    const second = await store.addCodebookVersion({ projectId: 'p1', createdAt: now(), authorId: null, source: 'found', codes: [] });
+    expect(second).toBeGreaterThan(first);
+    expect(await store.getCodebookVersion('p1', first)).toMatchObject({ authorId: 'u1', source: 'websocket', codes: [code] });
+    expect(await store.getCodebookVersion('other', first)).toBeNull();
+    expect((await store.latestCodebookVersion('p1'))?.id).toBe(second);
+    expect((await store.listCodebookVersions('p1')).map((version) => version.id).slice(-2)).toEqual([first, second]);
+    expect(await store.latestCodebookVersion('other')).toBeNull();
+  });
+
   it.skipIf(!implementation.available)('[D3] the log replays in order, compaction folds it into the snapshot, and a reopen restores the state', async () => {
     const log = storage.documents;
     const live = new Y.Doc();

@@ -1,0 +1,177 @@
+/**
+ * Calibration rounds and codebook versions as the API shows them, and the codebook diff: what
+ * changed between two versions of a codebook, as data and as readable lines. Pure, so the server's
+ * history and the client's view read a change the same way.
+ */
+import type { UnitSpec } from '../agreement/segments/units';
+import type { Code } from '../collab/schema';
+
+/**
+ * What a round measures agreement on: coded units (turn, paragraph, sentence, window, document),
+ * or the character continuum itself (Krippendorff's unitized (k)uα per code).
+ */
+export type RoundUnit = UnitSpec | { kind: 'continuum' };
+
+export const roundUnitKinds = ['continuum', 'turn', 'paragraph', 'sentence', 'window', 'document'] as const;
+
+/** The agreement target of a round unless its owner sets another (Krippendorff 2004: reliable). */
+export const defaultTargetAlpha = 0.8;
+
+export type RoundStatus = 'open' | 'closed';
+
+export interface RoundView {
+  id: string;
+  projectId: string;
+  name: string;
+  createdAt: string;
+  createdBy: string;
+  documentIds: string[];
+  coderIds: string[];
+  /** Null: every code of the codebook. */
+  codeIds: string[] | null;
+  unit: RoundUnit;
+  targetAlpha: number;
+  status: RoundStatus;
+  closedAt: string | null;
+  revealed: boolean;
+  codebookVersionAtCreation: number | null;
+  codebookVersionAtClose: number | null;
+  /** How many of the round's coders have submitted ("2 of 3 submitted"). */
+  submitted: number;
+  /** Whether the caller is a coder of the round and has submitted. */
+  submittedByMe: boolean | null;
+  /**
+   * Who submitted, for owners and adjudicators; absent for everyone else, who see the count only
+   * (blind mode: never who is how far, SPEC R2).
+   */
+  submissions?: { userId: string; submittedAt: string | null }[];
+}
+
+export interface CodebookVersionView {
+  id: number;
+  createdAt: string;
+  authorId: string | null;
+  authorName: string | null;
+  source: 'rest' | 'websocket' | 'found';
+  codes: number;
+}
+
+/** The fields of a code a diff compares, in the order changes are listed. */
+export const comparedCodeFields = ['name', 'parentId', 'order', 'color', 'definition', 'inclusion', 'exclusion', 'example', 'archived'] as const;
+export type ComparedCodeField = (typeof comparedCodeFields)[number];
+
+export interface FieldChange {
+  field: ComparedCodeField;
+  before: Code[ComparedCodeField];
+  after: Code[ComparedCodeField];
+}
+
+export type CodeChange =
+  | { kind: 'added'; codeId: string; name: string; code: Code }
+  | { kind: 'removed'; codeId: string; name: string; code: Code }
+  | { kind: 'renamed'; codeId: string; name: string; before: string; after: string }
+  /** A new parent (null: top level). */
+  | { kind: 'moved'; codeId: string; name: string; before: string | null; after: string | null }
+  /** Any other field: definition, inclusion and exclusion criteria, example, colour, order, archived. */
+  | { kind: 'changed'; codeId: string; name: string; changes: FieldChange[] };
+
+export interface CodebookDiff {
+  from: number | null;
+  to: number;
+  changes: CodeChange[];
+  /** One line per change, e.g. `Renamed "Barrier" to "Obstacle"`. */
+  text: string[];
+}
+
+const fieldLabels: Record<ComparedCodeField, string> = {
+  name: 'name',
+  parentId: 'parent',
+  order: 'position',
+  color: 'colour',
+  definition: 'definition',
+  inclusion: 'inclusion criteria',
+  exclusion: 'exclusion criteria',
+  example: 'example',
+  archived: 'archived',
+};
+
+const quoted = (value: unknown) => (typeof value === 'string' ? (value === '' ? '(empty)' : `"${value}"`) : String(value));
+
+/** The changes from `before` to `after`, codes matched by id; added, removed, renamed, moved, then other field changes. */
+export function diffCodebooks(before: readonly Code[], after: readonly Code[]): { changes: CodeChange[]; text: string[] } {
+  const previous = new Map(before.map((code) => [code.id, code]));
+  const current = new Map(after.map((code) => [code.id, code]));
+  const nameIn = (codes: Map<string, Code>, id: string | null) => (id === null ? null : (codes.get(id)?.name ?? id));
+  const changes: CodeChange[] = [];
+  const text: string[] = [];
+  for (const code of after) {
+    if (previous.has(code.id)) continue;
+    changes.push({ kind: 'added', codeId: code.id, name: code.name, code });
+    text.push(`Added "${code.name}"${code.parentId ? ` under "${nameIn(current, code.parentId)}"` : ''}`);
+  }
+  for (const code of before) {
+    if (current.has(code.id)) continue;
+    changes.push({ kind: 'removed', codeId: code.id, name: code.name, code });
+    text.push(`Removed "${code.name}"`);
+  }
+  for (const code of after) {
+    const old = previous.get(code.id);
+    if (!old) continue;
+    if (old.name !== code.name) {
+      changes.push({ kind: 'renamed', codeId: code.id, name: code.name, before: old.name, after: code.name });
+      text.push(`Renamed "${old.name}" to "${code.name}"`);
+    }
+    if (old.parentId !== code.parentId) {
+      const from = nameIn(previous, old.parentId);
+      const to = nameIn(current, code.parentId);
+      changes.push({ kind: 'moved', codeId: code.id, name: code.name, before: from, after: to });
+      text.push(`Moved "${code.name}" from ${from === null ? 'the top level' : `"${from}"`} to ${to === null ? 'the top level' : `"${to}"`}`);
+    }
+    const fieldChanges: FieldChange[] = comparedCodeFields
+      .filter((field) => field !== 'name' && field !== 'parentId' && old[field] !== code[field])
+      .map((field) => ({ field, before: old[field], after: code[field] }));
+    if (fieldChanges.length === 0) continue;
+    changes.push({ kind: 'changed', codeId: code.id, name: code.name, changes: fieldChanges });
+    for (const change of fieldChanges) text.push(`Changed the ${fieldLabels[change.field]} of "${code.name}": ${quoted(change.before)} → ${quoted(change.after)}`);
+  }
+  return { changes, text };
+}
+
+/** One code's versions: each version in which it appeared, disappeared or changed. */
+export interface CodeHistoryEntry {
+  version: number;
+  createdAt: string;
+  authorId: string | null;
+  authorName: string | null;
+  changes: CodeChange[];
+  text: string[];
+}
+
+/** Per code per round: the round's alpha with its bootstrap interval (SPEC R4). */
+export interface RoundHistoryPoint {
+  roundId: string;
+  name: string;
+  status: RoundStatus;
+  closedAt: string | null;
+  /** Null when undefined for the round's data (no variation, too few coders; SPEC G3). */
+  alpha: number | null;
+  interval: { lower: number; upper: number } | null;
+}
+
+export interface RoundHistory {
+  rounds: {
+    roundId: string;
+    name: string;
+    status: RoundStatus;
+    unit: RoundUnit;
+    targetAlpha: number;
+    /** The codebook version the round's numbers used: at close, or at creation while open. */
+    codebookVersion: number | null;
+    /** What changed in the codebook since the previous round's version (null for the first round). */
+    changesSincePrevious: CodebookDiff | null;
+    /** Why the round has no numbers (e.g. fewer than two coders coded), or null. */
+    unavailable: { code: string; message: string } | null;
+  }[];
+  /** One line per code, one point per round (rounds whose scope leaves the code out have none). */
+  codes: { codeId: string; name: string; points: RoundHistoryPoint[] }[];
+}

@@ -28,6 +28,8 @@ export class TranscriptIndex {
   private lengths: number[] = [];
   private starts: number[] = [];
   private turnStrings: string[] = [];
+  /** The joined text, kept until the next rebuild: resolving codings slices it thousands of times. */
+  private joinedText: string | null = null;
 
   constructor(readonly doc: Y.Doc) {
     this.rebuild();
@@ -40,6 +42,7 @@ export class TranscriptIndex {
     this.lengths = [];
     this.starts = [];
     this.turnStrings = [];
+    this.joinedText = null;
     let offset = 0;
     for (const child of transcriptFragment(this.doc).toArray()) {
       if (!(child instanceof Y.XmlElement)) continue;
@@ -65,7 +68,8 @@ export class TranscriptIndex {
   }
 
   get text(): string {
-    return this.turnStrings.join('\n');
+    this.joinedText ??= this.turnStrings.join('\n');
+    return this.joinedText;
   }
 
   turnStart(turnIndex: number): number {

@@ -252,18 +252,22 @@ describe.skipIf(!available)('access changes reach every instance (PostgreSQL + R
   }, 60_000);
 
   it('[S1][A3] after losing its Redis subscription an instance re-checks every connection against the store', async () => {
-    // Blind mode is off again, then turned on in PostgreSQL directly: no instance publishes
-    // anything, so only the re-check after the lost subscription can close the connection.
-    expect((await owner.api.patch(`/projects/${projectId}`, { blind: false })).status).toBe(200);
-    const name = documentNames.layer(documentIds[1], coderB.id);
-    const watching = track(attemptOpen(two, name, coderA.token));
+    // Blind mode is switched in PostgreSQL directly: no instance publishes anything, so only the
+    // re-check after the lost subscription can close the connection. The earlier connections go
+    // first, so no re-check of an earlier change is still under way.
+    for (const attempt of attemptsToClose) attempt.connection.destroy();
+    const setBlind = async (blind: boolean) => {
+      const client = new pg.Client({ connectionString: database.url });
+      await client.connect();
+      await client.query('UPDATE projects SET blind = $1 WHERE id = $2', [blind, projectId]);
+      await client.end();
+    };
+    await setBlind(false);
+    const watching = track(attemptOpen(two, documentNames.layer(documentIds[1], coderB.id), coderA.token));
     await watching.connection.synced;
-    const client = new pg.Client({ connectionString: database.url });
-    await client.connect();
-    await client.query('UPDATE projects SET blind = TRUE WHERE id = $1', [projectId]);
-    await client.end();
+    await setBlind(true);
     await new Promise((resolve) => setTimeout(resolve, 500));
-    expect(watching.state).toBe('open');
+    expect(`${watching.state}: ${watching.reason}`).toBe('open: ');
 
     const redis = new Redis(redisUrl);
     cleanups.push(() => redis.quit().then(() => undefined));
@@ -275,5 +279,11 @@ describe.skipIf(!available)('access changes reach every instance (PostgreSQL + R
     await eventually(() => expect(`${watching.state}: ${watching.reason}`).toBe('closed: Forbidden'), 15_000);
     expect(linesOf(two, /lost the subscription/)).toHaveLength(1);
     await eventually(() => expect(linesOf(two, /re-checked \d+ open connections after the access-event subscription was restored/)).toHaveLength(1));
+  }, 60_000);
+
+  it('[D5] both instances stop on SIGTERM with exit code 0 while subscribed to the channel', async () => {
+    for (const attempt of attemptsToClose) attempt.connection.destroy();
+    for (const server of [one, two]) server.process.kill('SIGTERM');
+    expect(await Promise.all([one.exited, two.exited])).toEqual([0, 0]);
   }, 60_000);
 });

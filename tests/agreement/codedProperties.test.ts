@@ -186,21 +186,30 @@ describe('bootstrap intervals', () => {
       expect(interval.confidence).toBe(0.9);
       expect(interval.draws).toBe(1000);
     }
-    expect(intervals.kripp_alpha_nominal.method).toBe('hayes_krippendorff_pairs');
+    expect(intervals.kripp_alpha_nominal.method).toBe('unit_resampling');
     expect(intervals.kripp_alpha_nominal.probabilityBelow?.['0.800']).toBeGreaterThanOrEqual(intervals.kripp_alpha_nominal.probabilityBelow?.['0.667'] as number);
     expect(intervals.gwet_ac1.method).toBe('unit_resampling');
     expect(intervals.gwet_ac1.probabilityBelow).toBeUndefined();
     expect(intervals.gwet_ac1_pa).toBeUndefined();
   });
 
-  it('puts q = P(alpha < .667) near 1 for poor data and near 0 for excellent data', () => {
-    const poor: CodedValue[][] = Array.from({ length: 80 }, (_, u) => [(u % 3) + 1, ((u * 7) % 3) + 1, ((u * 5 + 1) % 3) + 1]);
-    const excellent: CodedValue[][] = Array.from({ length: 80 }, (_, u) => [(u % 3) + 1, (u % 3) + 1, u === 5 ? 1 : (u % 3) + 1]);
-    const poorAlpha = computeCodedAgreement(poor, { bootstrap: { draws: 500, seed: 1 } }).intervals.kripp_alpha_nominal;
-    const excellentAlpha = computeCodedAgreement(excellent, { bootstrap: { draws: 500, seed: 1 } }).intervals.kripp_alpha_nominal;
-    expect(poorAlpha.probabilityBelow?.['0.667']).toBeGreaterThan(0.99);
-    expect(excellentAlpha.probabilityBelow?.['0.667']).toBeLessThan(0.01);
+  it('labels the Hayes & Krippendorff interval when it is chosen and keeps the other coefficients on units', () => {
+    const { intervals } = computeCodedAgreement(data, { level: 'ordinal', bootstrap: { draws: 200, seed: 7, alphaMethod: 'hayes_krippendorff' } });
+    expect(intervals.kripp_alpha_ordinal.method).toBe('hayes_krippendorff_pairs');
+    expect(intervals.kripp_alpha_ordinal.probabilityBelow).toBeDefined();
+    expect(intervals.gwet_ac1.method).toBe('unit_resampling');
   });
+
+  for (const alphaMethod of ['units', 'hayes_krippendorff'] as const) {
+    it(`puts q = P(alpha < .667) near 1 for poor data and near 0 for excellent data (${alphaMethod})`, () => {
+      const poor: CodedValue[][] = Array.from({ length: 80 }, (_, u) => [(u % 3) + 1, ((u * 7) % 3) + 1, ((u * 5 + 1) % 3) + 1]);
+      const excellent: CodedValue[][] = Array.from({ length: 80 }, (_, u) => [(u % 3) + 1, (u % 3) + 1, u === 5 ? 1 : (u % 3) + 1]);
+      const poorAlpha = computeCodedAgreement(poor, { bootstrap: { draws: 500, seed: 1, alphaMethod } }).intervals.kripp_alpha_nominal;
+      const excellentAlpha = computeCodedAgreement(excellent, { bootstrap: { draws: 500, seed: 1, alphaMethod } }).intervals.kripp_alpha_nominal;
+      expect(poorAlpha.probabilityBelow?.['0.667']).toBeGreaterThan(0.99);
+      expect(excellentAlpha.probabilityBelow?.['0.667']).toBeLessThan(0.01);
+    });
+  }
 
   it('rejects a non-positive number of draws', () => {
     expect(() => computeCodedAgreement(data, { bootstrap: { draws: 0 } })).toThrow(/positive integer/);

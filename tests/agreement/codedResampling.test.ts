@@ -166,7 +166,8 @@ describe('bootstrap intervals against values pinned before the distinct-row tabl
     unit % 7 === 0 ? ((unit + 1) % 4) + 1 : (unit % 4) + 1,
     unit % 5 === 0 ? null : unit % 9 === 0 ? ((unit + 2) % 4) + 1 : (unit % 4) + 1,
   ]);
-  const { intervals } = computeCodedAgreement(data, { level: 'ordinal', bootstrap: { draws: 300, seed: 42 } });
+  // Chosen explicitly since units became alpha's default: the option must keep the pinned stream.
+  const { intervals } = computeCodedAgreement(data, { level: 'ordinal', bootstrap: { draws: 300, seed: 42, alphaMethod: 'hayes_krippendorff' } });
 
   it('Hayes & Krippendorff alpha intervals are bit for bit the same (same random stream, same sums)', () => {
     expect([intervals.kripp_alpha_nominal.lower, intervals.kripp_alpha_nominal.upper]).toEqual([0.6898321018519544, 0.8546533683863871]);
@@ -184,5 +185,61 @@ describe('bootstrap intervals against values pinned before the distinct-row tabl
       expect(Math.abs(intervals[key].lower - lower), key).toBeLessThanOrEqual(1e-12);
       expect(Math.abs(intervals[key].upper - upper), key).toBeLessThanOrEqual(1e-12);
     }
+  });
+});
+
+/** R's type 7 quantile, written out again so the test does not lean on the engine's. */
+function referenceQuantile(sorted: number[], probability: number): number {
+  const position = (sorted.length - 1) * probability;
+  const below = Math.floor(position);
+  const above = Math.min(sorted.length - 1, below + 1);
+  return sorted[below] + (sorted[above] - sorted[below]) * (position - below);
+}
+
+describe('alpha intervals over units (the default) against a plain unit-by-unit bootstrap', () => {
+  // Three coders, four ordered categories, missing cells and a few units coded by one coder only.
+  const data = Array.from({ length: 45 }, (_, unit) => [
+    (unit % 4) + 1,
+    unit % 6 === 0 ? ((unit + 1) % 4) + 1 : (unit % 4) + 1,
+    unit % 5 === 0 ? null : unit % 8 === 0 ? ((unit + 2) % 4) + 1 : (unit % 4) + 1,
+  ]);
+  const draws = 400;
+  const seed = 11;
+  const { intervals } = computeCodedAgreement(data, { level: 'interval', bootstrap: { draws, seed } });
+
+  it('draws whole units from the same stream and recomputes D_o and D_e on each resample', () => {
+    const random = createSeededRandom(seed);
+    const samples: Record<string, number[]> = { kripp_alpha_ordinal: [], kripp_alpha_interval: [], gwet_ac1: [] };
+    for (let draw = 0; draw < draws; draw++) {
+      const resample = Array.from({ length: data.length }, () => data[random.nextInt(data.length)]);
+      const { statistics } = computeCodedAgreement(resample, { level: 'interval' });
+      for (const key of Object.keys(samples)) if (typeof statistics[key] === 'number') samples[key].push(statistics[key] as number);
+    }
+    for (const [key, values] of Object.entries(samples)) {
+      const sorted = values.sort((a, b) => a - b);
+      expect(intervals[key].method, key).toBe('unit_resampling');
+      expect(intervals[key].draws, key).toBe(sorted.length);
+      expect(Math.abs(intervals[key].lower - referenceQuantile(sorted, 0.025)), key).toBeLessThanOrEqual(1e-12);
+      expect(Math.abs(intervals[key].upper - referenceQuantile(sorted, 0.975)), key).toBeLessThanOrEqual(1e-12);
+    }
+    const alphas = samples.kripp_alpha_interval;
+    expect(intervals.kripp_alpha_interval.probabilityBelow).toEqual({
+      '0.667': alphas.filter((value) => value < 0.667).length / alphas.length,
+      '0.800': alphas.filter((value) => value < 0.8).length / alphas.length,
+    });
+    expect(intervals.gwet_ac1.probabilityBelow).toBeUndefined();
+  });
+
+  it('gives a wider alpha interval than the Hayes & Krippendorff option when units hold three correlated values', () => {
+    const pairs = computeCodedAgreement(data, { level: 'interval', bootstrap: { draws, seed, alphaMethod: 'hayes_krippendorff' } }).intervals;
+    const width = (interval: { lower: number; upper: number }) => interval.upper - interval.lower;
+    expect(pairs.kripp_alpha_interval.method).toBe('hayes_krippendorff_pairs');
+    expect(width(intervals.kripp_alpha_interval)).toBeGreaterThan(width(pairs.kripp_alpha_interval));
+  });
+
+  it('refuses an unknown alpha interval method by name', () => {
+    expect(() =>
+      computeCodedAgreement(data, { bootstrap: { draws: 10, alphaMethod: 'pairs' as 'units' } }),
+    ).toThrow('bootstrap alphaMethod must be units or hayes_krippendorff, got "pairs".');
   });
 });

@@ -11,7 +11,7 @@ import {
   squaredDifferences,
 } from './statistics';
 import { type SufficientStatistics, sumResampledRows, tabulateForResampling } from './sufficientStatistics';
-import type { BootstrapInterval, BootstrapOptions } from './types';
+import { ALPHA_INTERVAL_METHODS, type AlphaIntervalMethod, type BootstrapInterval, type BootstrapOptions } from './types';
 
 // A module-local copy: under CommonJS transpilation (tsx, vitest) an imported binding becomes a
 // getter call on every read, and this one is read for every cell when pairs are counted.
@@ -20,6 +20,8 @@ const MISSING = IMPORTED_MISSING;
 export const DEFAULT_BOOTSTRAP_DRAWS = 1000;
 export const DEFAULT_BOOTSTRAP_SEED = 1;
 export const DEFAULT_CONFIDENCE = 0.95;
+/** Whole units: pairs within a unit are not independent, and only this interval keeps them together. */
+export const DEFAULT_ALPHA_INTERVAL_METHOD: AlphaIntervalMethod = 'units';
 /** An interval is flagged when the statistic was undefined on more than this share of resamples. */
 const MAX_UNDEFINED_SHARE = 0.05;
 /** Fewer resamples than this make the 2.5 % / 97.5 % percentiles rest on a handful of draws. */
@@ -31,9 +33,11 @@ export interface BootstrapOutcome {
 }
 
 /**
- * Percentile intervals. Alpha: Hayes & Krippendorff (2007) — resample the pairable value pairs
- * (a pair from unit u weighs 1/(m_u − 1)), recompute D_o with D_e held fixed. Every other statistic:
- * resample units with replacement and recompute it.
+ * Percentile intervals. Every statistic, alpha included by default: resample units with replacement
+ * and recompute it (for alpha both D_o and D_e). With `alphaMethod: 'hayes_krippendorff'`, alpha
+ * instead resamples the pairable value pairs (a pair from unit u weighs 1/(m_u − 1)) and recomputes
+ * D_o with D_e held fixed (Hayes & Krippendorff 2007); its draws come first from the generator, so
+ * that option gives the same intervals as before units became the default.
  */
 export function bootstrapIntervals(
   encoded: EncodedMatrix,
@@ -47,6 +51,10 @@ export function bootstrapIntervals(
   const confidence = options.confidence ?? DEFAULT_CONFIDENCE;
   if (!Number.isInteger(draws) || draws < 1) throw new RangeError(`bootstrap draws must be a positive integer, got ${draws}.`);
   if (!(confidence > 0 && confidence < 1)) throw new RangeError(`bootstrap confidence must be between 0 and 1, got ${confidence}.`);
+  const alphaMethod = options.alphaMethod ?? DEFAULT_ALPHA_INTERVAL_METHOD;
+  if (!ALPHA_INTERVAL_METHODS.includes(alphaMethod)) {
+    throw new RangeError(`bootstrap alphaMethod must be ${ALPHA_INTERVAL_METHODS.join(' or ')}, got "${alphaMethod}".`);
+  }
 
   const intervals: Record<string, BootstrapInterval> = {};
   const diagnostics: AgreementDiagnostic[] = [];
@@ -89,11 +97,14 @@ export function bootstrapIntervals(
   };
 
   const random = createSeededRandom(seed);
-  for (const [key, samples] of resampleAlphaPairs(encoded, suff, context, statistics, draws, random)) {
-    record(key, samples, 'hayes_krippendorff_pairs', true);
+  const alphaByPairs = alphaMethod === 'hayes_krippendorff';
+  if (alphaByPairs) {
+    for (const [key, samples] of resampleAlphaPairs(encoded, suff, context, statistics, draws, random)) {
+      record(key, samples, 'hayes_krippendorff_pairs', true);
+    }
   }
-  for (const [key, samples] of resampleUnits(encoded, context, statistics, draws, random)) {
-    record(key, samples, 'unit_resampling', false);
+  for (const [key, samples] of resampleUnits(encoded, context, statistics, draws, random, !alphaByPairs)) {
+    record(key, samples, 'unit_resampling', isAlpha(key));
   }
 
   if (draws < MIN_RELIABLE_DRAWS) {
@@ -194,18 +205,21 @@ function resampleAlphaPairs(
   return results;
 }
 
+const isAlpha = (key: string) => key.startsWith('kripp_alpha_');
+
 function resampleUnits(
   encoded: EncodedMatrix,
   context: StatisticsContext,
   statistics: Record<string, number | null>,
   draws: number,
   random: SeededRandom,
+  includeAlpha: boolean,
 ): Map<string, number[]> {
   // Coefficients only: Pa/Pe parts and conventional values are not estimates of their own.
   const keys = Object.keys(statistics).filter(
     (key) =>
       typeof statistics[key] === 'number' &&
-      !key.startsWith('kripp_alpha_') &&
+      (includeAlpha || !isAlpha(key)) &&
       !key.endsWith('_pa') &&
       !key.endsWith('_pe') &&
       !key.endsWith('_by_convention'),

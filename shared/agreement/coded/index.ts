@@ -6,6 +6,7 @@ import { accumulateSufficientStatistics, agreementWeights } from './sufficientSt
 import type { CodedAgreementOptions, CodedAgreementResult, CodedMatrix } from './types';
 
 export type {
+  AlphaIntervalMethod,
   BootstrapInterval,
   BootstrapMethod,
   BootstrapOptions,
@@ -15,7 +16,7 @@ export type {
   CodedValue,
   MeasurementLevel,
 } from './types';
-export { MEASUREMENT_LEVELS } from './types';
+export { ALPHA_INTERVAL_METHODS, MEASUREMENT_LEVELS } from './types';
 
 /**
  * Every coded-unit agreement coefficient for a units × coders matrix (`null` = missing), with

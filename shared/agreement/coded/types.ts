@@ -11,6 +11,15 @@ export type CodedValue = number | string | null;
 /** Reliability data: one row per unit, one column per coder. */
 export type CodedMatrix = readonly (readonly CodedValue[])[];
 
+/**
+ * How alpha's interval is resampled. `units` (the default) draws whole units, so the values coded on
+ * one unit stay together; `hayes_krippendorff` draws pairable value pairs as if independent (Hayes &
+ * Krippendorff 2007), which gives too narrow intervals when units have correlated pairs.
+ */
+export type AlphaIntervalMethod = 'units' | 'hayes_krippendorff';
+
+export const ALPHA_INTERVAL_METHODS: readonly AlphaIntervalMethod[] = ['units', 'hayes_krippendorff'];
+
 export interface BootstrapOptions {
   /** Number of resamples (default 1,000). */
   draws?: number;
@@ -18,6 +27,8 @@ export interface BootstrapOptions {
   seed?: number;
   /** Coverage of the percentile interval (default 0.95). */
   confidence?: number;
+  /** How alpha is resampled (default `units`); the other coefficients always resample units. */
+  alphaMethod?: AlphaIntervalMethod;
 }
 
 export interface CodedAgreementOptions {
@@ -39,7 +50,7 @@ export interface BootstrapInterval {
   confidence: number;
   method: BootstrapMethod;
   seed: number;
-  /** For alpha only: q = P(alpha < .667) and P(alpha < .800) (Hayes & Krippendorff 2007). */
+  /** For alpha only, from its resampled values: q = P(alpha < .667) and P(alpha < .800) (Hayes & Krippendorff 2007). */
   probabilityBelow?: { '0.667': number; '0.800': number };
 }
 

@@ -36,7 +36,7 @@ const coderCount = 3;
 const openTrials = 10;
 const applyTrials = 10;
 const targets = { openMs: 1_500, applyLocalMs: 50, applyRemoteMs: 150 };
-const password = 'bench-password-123';
+const password = 'orchard lantern velvet';
 const clientDistDir = fileURLToPath(new URL('../client/dist', import.meta.url));
 
 /** mulberry32: a small seeded generator, so the transcript and the codings are the same every run. */

@@ -8,6 +8,7 @@ import {
   browserTestsEnabled,
   codeSelection,
   decoratedText,
+  demoPassword,
   documentIdByTitle,
   openTranscript,
   screenshot,
@@ -90,7 +91,7 @@ describe.runIf(browserTestsEnabled())('co-coding in the browser', () => {
     const documentId = await documentIdByTitle(suite.environment.server, suite.projectId, 'Interview 01');
     const owner = await userRecord(suite.environment.server, 'lead@demo.cocode');
     await suite.environment.server.services.projects.addMember(owner, suite.projectId, { email: 'viewer@demo.cocode', role: 'viewer' });
-    await suite.environment.server.services.accounts.register({ email: 'viewer@demo.cocode', name: 'Val Viewer', password: 'cocode-demo' });
+    await suite.environment.server.services.accounts.register({ email: 'viewer@demo.cocode', name: 'Val Viewer', password: demoPassword });
     const viewer = await signedInPage(suite.environment, 'viewer@demo.cocode');
     try {
       await openTranscript(viewer.page, suite.environment.server.url, suite.projectId, documentId);

@@ -18,7 +18,7 @@ const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
 export const clientDistDir = path.join(repoRoot, 'client', 'dist');
 export const artifactsDir = path.join(repoRoot, 'tests', 'artifacts');
 /** The demo accounts' password in browser tests (a real start picks a random one). */
-export const demoPassword = 'cocode-demo';
+export const demoPassword = 'orchard lantern demo';
 
 /**
  * Without Chromium the browser tests are skipped with a notice on a developer machine, but a CI

@@ -11,7 +11,7 @@
  * reproducible, writing it twice by id is idempotent, and undo knows exactly what it wrote.
  */
 import { checkContext, type ConsensusCoding, type DecisionContext, type DecisionRecord, decisionRecord, intersectionVersion } from './merge';
-import { stableHash } from './stableId';
+import { StableHasher } from './stableId';
 import type { TranscriptPassages } from './types';
 
 /** A consensus coding the plan writes, with the id to write it under. */
@@ -51,7 +51,7 @@ export function planAutoMerge(analysis: TranscriptPassages, context: Omit<Decisi
     const record = decisionRecord(passage, { action: 'auto-merge', agreedOverlapRatioMin: analysis.agreedOverlapRatioMin }, consensus, checked);
     const codings = consensus.map((coding) => ({
       ...coding,
-      id: `auto-${stableHash([passage.revision, coding.codeId, String(coding.start), String(coding.end)])}`,
+      id: `auto-${new StableHasher().string(passage.revision).string(coding.codeId).integer(coding.start).integer(coding.end).digest()}`,
       disagreementId: passage.id,
     }));
     entries.push({ record, codings });

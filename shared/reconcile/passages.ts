@@ -13,8 +13,8 @@
  * overlap ratio reaches `agreedOverlapRatioMin` (default 0.9). Coverage, not coding count, is
  * compared, so a coder who split a span into two touching codings still agrees with one who did not.
  */
-import { coverage, coveredLength, intersectCoverages, type TextSpan } from './ranges';
-import { stableHash } from './stableId';
+import { coveredLength, intersectCoverages, type TextSpan } from './ranges';
+import { StableHasher } from './stableId';
 import {
   type CodeInPassage,
   type CodeStanding,
@@ -119,49 +119,66 @@ interface CodeTally {
   anyCoderLength: number;
 }
 
-type PassageWithoutImpact = Omit<Passage, 'impact'>;
+/** Adds a span to a coverage built in order of start (members arrive sorted), joining it to the last one when they meet. */
+function extendCoverage(spans: TextSpan[], coding: ReconcileCoding): void {
+  const last = spans[spans.length - 1];
+  if (last && coding.start <= last.end) {
+    if (coding.end > last.end) last.end = coding.end;
+  } else spans.push({ start: coding.start, end: coding.end });
+}
 
-function examinePassage(members: readonly ReconcileCoding[], coders: readonly string[], coderIndex: ReadonlyMap<string, number>, ratioMin: number, tallies: Map<string, CodeTally>): PassageWithoutImpact {
+/** One code inside one passage while its members are read: each coder's coverage and everyone's. */
+interface CodeAccumulator {
+  perCoder: TextSpan[][];
+  any: TextSpan[];
+  codings: number;
+}
+
+/** A passage of the member codings; its `impact` is filled in once every passage has been tallied. */
+function examinePassage(members: readonly ReconcileCoding[], coders: readonly string[], coderIndex: ReadonlyMap<string, number>, ratioMin: number, tallies: Map<string, CodeTally>): Passage {
   const versions: CoderVersion[] = coders.map((coder) => ({ coder, codings: [] }));
-  // code → one list of spans per coder (index as in `coders`).
-  const spansByCode = new Map<string, TextSpan[][]>();
+  // Members are in position order, so every coverage grows at its end: no sorting per passage.
+  const accumulators = new Map<string, CodeAccumulator>();
+  let end = members[0].end;
   for (const coding of members) {
     const column = coderIndex.get(coding.coder) as number;
     versions[column].codings.push(coding);
-    let perCoder = spansByCode.get(coding.codeId);
-    if (!perCoder) {
-      perCoder = coders.map(() => []);
-      spansByCode.set(coding.codeId, perCoder);
+    let accumulator = accumulators.get(coding.codeId);
+    if (!accumulator) {
+      accumulator = { perCoder: coders.map(() => []), any: [], codings: 0 };
+      accumulators.set(coding.codeId, accumulator);
     }
-    perCoder[column].push(coding);
+    extendCoverage(accumulator.perCoder[column], coding);
+    extendCoverage(accumulator.any, coding);
+    accumulator.codings += 1;
+    if (coding.end > end) end = coding.end;
   }
 
-  const codeIds = [...spansByCode.keys()].sort(byString);
+  const codeIds = [...accumulators.keys()].sort(byString);
   const codeSets: string[][] = coders.map(() => []);
   let boundary = false;
   const codes: CodeInPassage[] = codeIds.map((codeId) => {
-    const perCoder = spansByCode.get(codeId) as TextSpan[][];
+    const { perCoder, any, codings } = accumulators.get(codeId) as CodeAccumulator;
     const users: string[] = [];
     let common: TextSpan[] | null = null;
-    let any: TextSpan[] = [];
     for (let column = 0; column < coders.length; column++) {
-      const spans = perCoder[column];
-      if (spans.length === 0) continue;
+      const covered = perCoder[column];
+      if (covered.length === 0) continue;
       users.push(coders[column]);
       codeSets[column].push(codeId);
-      const covered = coverage(spans);
       common = common === null ? covered : intersectCoverages(common, covered);
-      any = any.concat(covered);
     }
     const commonLength = coveredLength(common ?? []);
-    const anyLength = coveredLength(coverage(any));
+    const anyLength = coveredLength(any);
     const overlapRatio = commonLength / anyLength;
     if (users.length >= 2 && overlapRatio < ratioMin) boundary = true;
-    const tally = tallies.get(codeId) ?? { codings: 0, everyCoderLength: 0, anyCoderLength: 0 };
-    tally.codings += perCoder.reduce((sum, spans) => sum + spans.length, 0);
-    tally.anyCoderLength += anyLength;
-    if (users.length === coders.length) tally.everyCoderLength += commonLength;
-    tallies.set(codeId, tally);
+    const tally = tallies.get(codeId);
+    const everyCoderLength = users.length === coders.length ? commonLength : 0;
+    if (tally) {
+      tally.codings += codings;
+      tally.anyCoderLength += anyLength;
+      tally.everyCoderLength += everyCoderLength;
+    } else tallies.set(codeId, { codings, anyCoderLength: anyLength, everyCoderLength });
     return { codeId, coders: users, overlapRatio, agreed: users.length === coders.length && overlapRatio >= ratioMin };
   });
 
@@ -178,21 +195,23 @@ function examinePassage(members: readonly ReconcileCoding[], coders: readonly st
   if (boundary) found.add('boundary');
   const kinds = disagreementKinds.filter((kind) => found.has(kind));
 
-  const ids = members.map((coding) => coding.id).sort(byString);
-  const contents = [...members]
-    .sort((a, b) => byString(a.id, b.id))
-    .map((coding) => `${coding.id}\u0000${coding.coder}\u0000${coding.codeId}\u0000${coding.start}\u0000${coding.end}`);
-  let end = members[0].end;
-  for (const coding of members) if (coding.end > end) end = coding.end;
+  const byId = [...members].sort((a, b) => byString(a.id, b.id));
+  const id = new StableHasher();
+  const revision = new StableHasher();
+  for (const coding of byId) {
+    id.string(coding.id);
+    revision.string(coding.id).string(coding.coder).string(coding.codeId).integer(coding.start).integer(coding.end);
+  }
   return {
-    id: `p-${stableHash(ids)}`,
-    revision: stableHash(contents),
+    id: `p-${id.digest()}`,
+    revision: revision.digest(),
     start: members[0].start,
     end,
     versions,
     codes,
     agreed: kinds.length === 0,
     kinds,
+    impact: { codeId: codeIds[0], agreement: null, codings: 0 },
   };
 }
 
@@ -208,7 +227,7 @@ export function findPassages(input: PassageInput): TranscriptPassages {
   const inScope = input.codings.filter((coding) => coderIndex.has(coding.coder));
   const sorted = [...inScope].sort(byPosition);
   const tallies = new Map<string, CodeTally>();
-  const examined = groupIntoPassages(sorted).map((members) => examinePassage(members, coders, coderIndex, ratioMin, tallies));
+  const passages = groupIntoPassages(sorted).map((members) => examinePassage(members, coders, coderIndex, ratioMin, tallies));
 
   const given = input.codeAgreement;
   const codes: CodeStanding[] = [...tallies.entries()].map(([codeId, tally]) => ({
@@ -225,20 +244,20 @@ export function findPassages(input: PassageInput): TranscriptPassages {
       byString(a.codeId, b.codeId),
   );
   const rank = new Map(codes.map((code, index) => [code.codeId, index]));
-  const passages: Passage[] = examined.map((passage) => {
-    let best = passage.codes[0].codeId;
-    for (const code of passage.codes) if ((rank.get(code.codeId) as number) < (rank.get(best) as number)) best = code.codeId;
-    const standing = codes[rank.get(best) as number];
-    return { ...passage, impact: { codeId: best, agreement: standing.agreement, codings: standing.codings } };
-  });
+  // Filled in place rather than copied: the passages were made here and nobody else holds them yet.
+  const passageRank = new Map<Passage, number>();
+  for (const passage of passages) {
+    let best = rank.get(passage.codes[0].codeId) as number;
+    for (const code of passage.codes) best = Math.min(best, rank.get(code.codeId) as number);
+    const standing = codes[best];
+    passage.impact = { codeId: standing.codeId, agreement: standing.agreement, codings: standing.codings };
+    passageRank.set(passage, best);
+  }
   const disagreements = passages
     .filter((passage) => !passage.agreed)
     .sort(
       (a, b) =>
-        (rank.get(a.impact.codeId) as number) - (rank.get(b.impact.codeId) as number) ||
-        a.start - b.start ||
-        a.end - b.end ||
-        byString(a.id, b.id),
+        (passageRank.get(a) as number) - (passageRank.get(b) as number) || a.start - b.start || a.end - b.end || byString(a.id, b.id),
     );
   return {
     textLength: input.textLength,

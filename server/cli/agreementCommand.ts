@@ -2,8 +2,22 @@
 import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import type { AgreementDiagnostic } from '../../shared/agreement/diagnostics';
-import { type BootstrapInterval, computeCodedAgreement, type MeasurementLevel } from '../../shared/agreement/coded';
-import { AgreementInputError, type AgreementInput, isMeasurementLevel, parseAgreementInput } from '../../shared/agreement/input';
+import {
+  type AlphaIntervalMethod,
+  type BootstrapInterval,
+  computeCodedAgreement,
+  computeEncodedAgreement,
+  type MeasurementLevel,
+} from '../../shared/agreement/coded';
+import {
+  AgreementInputError,
+  type AgreementInput,
+  type EncodedCodedInput,
+  isMeasurementLevel,
+  type ParseOptions,
+  parseAgreementInput,
+  scanAgreementFile,
+} from '../../shared/agreement/input';
 import { presenceMatrices, presenceRows } from '../../shared/agreement/segments/matrices';
 import type { TextRange } from '../../shared/agreement/segments/units';
 import { computeUnitizedAgreement, type UnitizedInput, type UnitizedSegment } from '../../shared/agreement/unitized/index';
@@ -20,7 +34,7 @@ const EXIT_OK = 0;
 const EXIT_FAILURE = 1;
 const EXIT_BAD_INPUT = 2;
 
-export const agreementUsage = `Usage: cocode agreement <file> [--json] [--level L] [--bootstrap N --seed S] [--unit U] [--unit-column C]
+export const agreementUsage = `Usage: cocode agreement <file> [--json] [--level L] [--bootstrap N --seed S --alpha-interval M] [--unit U] [--unit-column C]
 
   <file>           reliability data: JSON {"level", "data": [[...], ...]} (rows units, columns coders,
                    null missing), unitized JSON {"continuum", "data": [{"coder","start","end","code"}]},
@@ -30,6 +44,9 @@ export const agreementUsage = `Usage: cocode agreement <file> [--json] [--level 
   --level L        nominal | ordinal | interval | ratio (overrides the file; CSV default nominal)
   --bootstrap N    N bootstrap resamples for confidence intervals (95 %)
   --seed S         seed of the bootstrap (default 1), for reproducible intervals
+  --alpha-interval M  how alpha's interval resamples: units (default; the values of a unit stay
+                   together) or hayes-krippendorff (pairable values as if independent, Hayes &
+                   Krippendorff 2007: narrower, and below 95 % coverage when units have 3+ values)
   --unit U         unitized data: also split the continuum into units and report coded-unit statistics
                    per code (present/absent per unit): window:N (N characters) or document
                    (for a .qdpx, windows stay within a source and each source is one document)
@@ -44,10 +61,14 @@ interface CommandOptions {
   level?: string;
   bootstrapDraws?: number;
   seed: number;
+  alphaMethod?: AlphaIntervalMethod;
   unitColumn?: string;
   unit?: UnitChoice;
   help: boolean;
 }
+
+/** `--alpha-interval` spellings, as the REST report's `alphaInterval` parameter spells them. */
+const alphaIntervalChoices: Record<string, AlphaIntervalMethod> = { units: 'units', 'hayes-krippendorff': 'hayes_krippendorff' };
 
 /** How unitized segments become coded units for `--unit`. */
 type UnitChoice = { kind: 'window'; size: number } | { kind: 'document' };
@@ -66,6 +87,7 @@ function parseCommandLine(argv: string[]): CommandOptions {
     level: { type: 'string' },
     bootstrap: { type: 'string' },
     seed: { type: 'string' },
+    'alpha-interval': { type: 'string' },
     unit: { type: 'string' },
     'unit-column': { type: 'string' },
     help: { type: 'boolean', short: 'h' },
@@ -85,12 +107,18 @@ function parseCommandLine(argv: string[]): CommandOptions {
     return Number(text);
   };
   if (values.seed !== undefined && values.bootstrap === undefined) throw new UsageError('--seed only applies together with --bootstrap N');
+  const alphaInterval = values['alpha-interval'];
+  if (alphaInterval !== undefined && values.bootstrap === undefined) throw new UsageError('--alpha-interval only applies together with --bootstrap N');
+  if (alphaInterval !== undefined && !Object.hasOwn(alphaIntervalChoices, alphaInterval)) {
+    throw new UsageError(`--alpha-interval must be units or hayes-krippendorff, got "${alphaInterval}"`);
+  }
   return {
     file: positionals[0],
     json: values.json ?? false,
     level: values.level,
     bootstrapDraws: values.bootstrap === undefined ? undefined : wholeNumber(values.bootstrap, '--bootstrap', 1),
     seed: values.seed === undefined ? 1 : wholeNumber(values.seed, '--seed', 0),
+    alphaMethod: alphaInterval === undefined ? undefined : alphaIntervalChoices[alphaInterval],
     unitColumn: values['unit-column'],
     unit: values.unit === undefined ? undefined : parseUnit(values.unit),
     help: false,
@@ -123,7 +151,7 @@ export async function runAgreementCommand(argv: string[], io: CommandIo): Promis
     return EXIT_BAD_INPUT;
   }
 
-  let input: AgreementInput;
+  let input: AgreementInput | EncodedCodedInput;
   let project: ProjectContinuum | undefined;
   try {
     if (/\.qdpx$/i.test(options.file)) {
@@ -133,11 +161,10 @@ export async function runAgreementCommand(argv: string[], io: CommandIo): Promis
       project = projectContinuum(refi.readQdpx(new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength)));
       input = { kind: 'unitized', input: project.input };
     } else {
-      input = parseAgreementInput(bytes.toString('utf8'), {
-        fileName: options.file,
-        level: options.level as MeasurementLevel | undefined,
-        unitColumn: options.unitColumn,
-      });
+      const parseOptions: ParseOptions = { fileName: options.file, level: options.level as MeasurementLevel | undefined, unitColumn: options.unitColumn };
+      // Reliability-data JSON of the usual shape goes straight from bytes to category codes; every
+      // other file, and every file with a problem, goes through the reader that names the problem.
+      input = scanAgreementFile(bytes, parseOptions) ?? parseAgreementInput(bytes.toString('utf8'), parseOptions);
     }
   } catch (error) {
     if (error instanceof AgreementInputError) {
@@ -153,15 +180,13 @@ export async function runAgreementCommand(argv: string[], io: CommandIo): Promis
 
   let report: { statistics: Record<string, unknown>; diagnostics: AgreementDiagnostic[]; intervals: Record<string, BootstrapInterval> };
   try {
-    report =
-      input.kind === 'coded'
-        ? computeCodedAgreement(input.data, {
-            level: input.level,
-            coderNames: input.coderNames,
-            bootstrap: options.bootstrapDraws === undefined ? undefined : { draws: options.bootstrapDraws, seed: options.seed },
-          })
-        : unitizedReport(input.input, options, project?.documents);
-    if (input.kind === 'coded' && options.unit) {
+    if (input.kind === 'unitized') {
+      report = unitizedReport(input.input, options, project?.documents);
+    } else {
+      const codedOptions = { level: input.level, coderNames: input.coderNames, bootstrap: bootstrapOptions(options) };
+      report = input.kind === 'encoded' ? computeEncodedAgreement(input.encoded, codedOptions) : computeCodedAgreement(input.data, codedOptions);
+    }
+    if (input.kind !== 'unitized' && options.unit) {
       io.stderr('cocode agreement: --unit applies to unitized data only; reliability data already has units.\n');
       return EXIT_BAD_INPUT;
     }
@@ -180,7 +205,20 @@ export async function runAgreementCommand(argv: string[], io: CommandIo): Promis
   } else {
     io.stdout(renderReport(options.file, input, report, project?.summary));
   }
+  // One coder is no reliability study: the report above says why every value is undefined, and the
+  // exit code tells scripts that nothing was measured. The engine's own diagnostic comes first;
+  // per-code ones added for --unit are about codes, not about the file.
+  const tooFewCoders = report.diagnostics.find((item) => item.kind === 'too_few_coders');
+  if (tooFewCoders) {
+    io.stderr(`cocode agreement: ${options.file}: ${oneLine(tooFewCoders.message)}\n`);
+    return EXIT_BAD_INPUT;
+  }
   return EXIT_OK;
+}
+
+function bootstrapOptions(options: CommandOptions): { draws: number; seed: number; alphaMethod?: AlphaIntervalMethod } | undefined {
+  if (options.bootstrapDraws === undefined) return undefined;
+  return { draws: options.bootstrapDraws, seed: options.seed, ...(options.alphaMethod ? { alphaMethod: options.alphaMethod } : {}) };
 }
 
 /** Units over the documents of the continuum: consecutive windows of N characters, or each document. */
@@ -247,8 +285,9 @@ function projectContinuum({ project, report }: ReturnType<typeof readQdpx>): Pro
 }
 
 function unitizedReport(input: UnitizedInput, options: CommandOptions, documents?: TextRange[]) {
-  const bootstrap = options.bootstrapDraws === undefined ? undefined : { draws: options.bootstrapDraws, seed: options.seed };
-  const result = computeUnitizedAgreement(input, { bootstrap });
+  const bootstrap = bootstrapOptions(options);
+  // Unitized statistics resample blocks of the continuum; alpha's method applies to the coded units below.
+  const result = computeUnitizedAgreement(input, { bootstrap: bootstrap && { draws: bootstrap.draws, seed: bootstrap.seed } });
   const intervals: Record<string, BootstrapInterval> = {};
   if (!options.unit) return { ...result, intervals };
   const units = continuumUnits(documents ?? [{ start: input.continuum.begin, end: input.continuum.end }], options.unit);
@@ -271,13 +310,13 @@ function oneLine(message: string): string {
 
 function renderReport(
   file: string,
-  input: AgreementInput,
+  input: AgreementInput | EncodedCodedInput,
   report: { statistics: Record<string, unknown>; diagnostics: AgreementDiagnostic[]; intervals: Record<string, BootstrapInterval> },
   projectSummary?: string,
 ): string {
   const heading =
-    input.kind === 'coded'
-      ? `${file}: ${input.data.length} units × ${input.coderNames.length} coders, ${input.level} data`
+    input.kind !== 'unitized'
+      ? `${file}: ${input.kind === 'encoded' ? input.encoded.unitCount : input.data.length} units × ${input.coderNames.length} coders, ${input.level} data`
       : `${file}: unitized, continuum [${input.input.continuum.begin}, ${input.input.continuum.end}), ${input.input.data.length} segments${projectSummary ? ` (${projectSummary})` : ''}`;
   const rows: [string, string, string][] = [['statistic', 'value', 'interval']];
   for (const [key, value] of flatten(report.statistics)) {

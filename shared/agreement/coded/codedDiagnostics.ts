@@ -57,6 +57,21 @@ export function describeCodedData({ encoded, suff, statistics, undefinedReasons,
     );
   }
 
+  if (m < 2) {
+    // One column of values has no pair of observers: every coefficient is undefined, and saying so
+    // once, as an error, keeps "alpha is null" from reading like a measurement.
+    const empty = new Set(encoded.emptyCoderColumns);
+    const withValues = Array.from({ length: m + empty.size }, (_, column) => column).filter((column) => !empty.has(column));
+    const who = withValues.length === 0 ? 'no coder gave any value' : `only ${nameOfColumn(withValues[0])} gave values`;
+    diagnostics.push(
+      diagnostic('too_few_coders', 'error', `Agreement needs values from at least two coders; ${who}, so there is nothing to compare.`, {
+        value: m,
+        measure: 'coders',
+        ...(withValues.length === 1 ? { subject: { coder: nameOfColumn(withValues[0]) } } : {}),
+      }),
+    );
+  }
+
   const unratedUnits = encoded.unitCount - suff.ratedUnits;
   if (suff.singleValueUnits > 0) {
     diagnostics.push(

@@ -39,10 +39,12 @@ export function computeUnitizedAgreement(
 
   if (prepared.coders.length < 2) {
     diagnostics.push(
-      diagnostic('too_few_coders', 'error', 'Unitized agreement needs segments from at least two coders.', {
-        value: prepared.coders.length,
-        measure: 'coders',
-      }),
+      diagnostic(
+        'too_few_coders',
+        'error',
+        `Unitized agreement needs segments from at least two coders; ${prepared.coders.length === 0 ? 'no coder has a segment on the continuum' : `only ${prepared.coders[0]} has segments`}, so there is nothing to compare.`,
+        { value: prepared.coders.length, measure: 'coders', ...(prepared.coders.length === 1 ? { subject: { coder: prepared.coders[0] } } : {}) },
+      ),
     );
     const nullByCode = Object.fromEntries(prepared.codes.map((code) => [code, null]));
     Object.assign(statistics, {

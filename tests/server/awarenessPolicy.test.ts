@@ -269,6 +269,28 @@ describe('[A13] nobody changes or removes another client\'s presence', () => {
     });
   }
 
+  it('[A13] a client id whose owner hid their presence cannot be claimed by another user; the owner shows again', async () => {
+    const [coder, viewer] = open.members;
+    const name = documentNames.transcript(await newTranscript(open));
+    const victim = await connectHocuspocus(name, open.owner);
+    const observer = await connectHocuspocus(name, viewer);
+    const forger = await connectHocuspocus(name, coder);
+    const victimId = victim.doc.clientID;
+    awarenessOf(victim).setLocalState({ user: { id: open.owner.id, name: 'Owner' } });
+    await eventually(() => expect(stateOf(awarenessOf(forger), victimId)).toBeDefined());
+    // What the provider does when its page is hidden.
+    awarenessProtocol.removeAwarenessStates(awarenessOf(victim), [victimId], 'page hide');
+    await eventually(() => expect(stateOf(awarenessOf(observer), victimId)).toBeUndefined());
+
+    sendEntry(awarenessOf(forger), victimId, clockOf(awarenessOf(forger), victimId) + 10, { marker: 'claimed' });
+    expect(await victimAfterMarker(awarenessOf(forger), forger.doc.clientID, awarenessOf(observer), victimId, name, 'after the claim')).toEqual({
+      seen: undefined,
+      onServer: undefined,
+    });
+    awarenessOf(victim).setLocalState({ user: { id: open.owner.id, name: 'Owner' }, cursor: caret });
+    await eventually(() => expect(stateOf(awarenessOf(observer), victimId)).toEqual({ user: { id: open.owner.id, name: 'Owner' }, cursor: caret }));
+  });
+
   it('[A13] a /yjs socket that forged the owner\'s state and then drops does not take the owner\'s presence with it', async () => {
     const [coder, viewer] = open.members;
     const name = documentNames.transcript(await newTranscript(open));

@@ -25,7 +25,7 @@ import type { WebSocket } from 'ws';
 import type { Awareness } from 'y-protocols/awareness';
 import { parseDocumentName } from '../../../shared/collab/documentNames';
 import { projectOfDocumentName } from '../../access';
-import type { RelationalStore, UserRecord } from '../../storage/types';
+import type { ProjectRecord, RelationalStore, UserRecord } from '../../storage/types';
 import type { CollabContext } from '../context';
 import type { BridgeSockets } from '../interop/bridgeSockets';
 
@@ -45,11 +45,15 @@ const policyOrigin = 'cocode-awareness-policy';
 /** Who sent an awareness change: a user's connection, the server itself, or a connection no longer known. */
 type Sender = { kind: 'user'; user: UserRecord } | { kind: 'server' } | { kind: 'unknown' };
 
-/** A state as the server accepted it, to restore when somebody else changes or removes it. */
+/**
+ * A state as the server accepted it, to restore when somebody else changes or removes it. A removed
+ * state stays listed (as null) for as long as the document is live, so that nobody can claim the
+ * client id of someone who only hid their presence for a while.
+ */
 interface AcceptedState {
   /** The user the client id belongs to; null: nobody here may change it (a foreign relay without a user). */
   ownerId: string | null;
-  state: AwarenessState;
+  state: AwarenessState | null;
   meta: ClientMeta;
 }
 
@@ -142,9 +146,11 @@ class DocumentPresence {
       this.restore(clientId, accepted);
       return false;
     }
+    const meta = awareness.meta.get(clientId) as ClientMeta;
     const state = awareness.states.get(clientId) as unknown;
     if (state === undefined) {
-      this.accepted.delete(clientId);
+      const ownerId = sender.kind === 'user' ? sender.user.id : accepted?.ownerId;
+      if (ownerId !== undefined) this.accepted.set(clientId, { ownerId, state: null, meta });
       return true;
     }
     let published: AwarenessState = isPlainObject(state) ? state : {};
@@ -154,7 +160,7 @@ class DocumentPresence {
     // A relay from another instance carries the user that instance bound (its own policy).
     const relayedUser = isPlainObject(published.user) && typeof published.user.id === 'string' ? published.user.id : null;
     const ownerId = sender.kind === 'user' ? sender.user.id : relayedUser;
-    this.accepted.set(clientId, { ownerId, state: published, meta: awareness.meta.get(clientId) as ClientMeta });
+    this.accepted.set(clientId, { ownerId, state: published, meta });
     return true;
   }
 
@@ -162,7 +168,8 @@ class DocumentPresence {
   private restore(clientId: number, accepted: AcceptedState | undefined): void {
     const awareness = this.document.awareness;
     if (accepted) {
-      awareness.states.set(clientId, accepted.state);
+      if (accepted.state) awareness.states.set(clientId, accepted.state);
+      else awareness.states.delete(clientId);
       awareness.meta.set(clientId, accepted.meta);
     } else {
       // A client id nobody published, from a connection this document no longer has.
@@ -184,6 +191,13 @@ class DocumentPresence {
 /** The policy of every live document, whichever server it belongs to; a document unloads with its entry. */
 const presenceOf = new WeakMap<Document, DocumentPresence>();
 
+/**
+ * Re-reads of blind mode started so far, by any server of this process. A document that read its
+ * project while one started may hold the value from before the change and be missed by it (it is
+ * not listed yet), so it reads again.
+ */
+let blindModeRereads = 0;
+
 export class AwarenessPolicyExtension implements Extension {
   extensionName = 'cocode-awareness-policy';
 
@@ -195,7 +209,11 @@ export class AwarenessPolicyExtension implements Extension {
   /** Runs before any connection joins the document, so no state is ever kept unchecked. */
   async afterLoadDocument({ document, documentName }: afterLoadDocumentPayload): Promise<void> {
     const name = parseDocumentName(documentName);
-    const project = name ? await projectOfDocumentName(this.store, name) : null;
+    let project: ProjectRecord | null = null;
+    for (let rereadsBefore = -1; rereadsBefore !== blindModeRereads; ) {
+      rereadsBefore = blindModeRereads;
+      project = name ? await projectOfDocumentName(this.store, name) : null;
+    }
     const showsCodingWork = name?.kind === 'transcript' || name?.kind === 'layer';
     // A document whose project cannot be found is treated as blind: hiding is the safe side.
     presenceOf.set(document, new DocumentPresence(document, project?.id ?? null, showsCodingWork, project?.blind ?? true, this.bridgeSockets));
@@ -207,6 +225,7 @@ export class AwarenessPolicyExtension implements Extension {
  * re-check that runs whenever a project's access changes (SPEC A3), on every instance.
  */
 export async function followBlindMode(hocuspocus: Hocuspocus, store: RelationalStore, projectId: string): Promise<void> {
+  blindModeRereads += 1;
   const project = await store.getProject(projectId);
   if (!project) return;
   for (const document of hocuspocus.documents.values()) {

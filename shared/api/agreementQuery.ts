@@ -2,6 +2,7 @@
  * The agreement report's query string (`GET /api/projects/:projectId/agreement?…`): encoded by the
  * client and decoded by the server with the same rules, so a parameter means one thing.
  */
+import type { AlphaIntervalMethod } from '../agreement/coded/types';
 import type { UnitSpec } from '../agreement/segments/units';
 
 /** What the agreement report is computed over; an omitted list means "all". */
@@ -10,7 +11,8 @@ export interface AgreementQuery {
   documentIds?: string[];
   coderIds?: string[];
   groupBy?: string;
-  bootstrap?: { draws: number; seed: number };
+  /** `alphaMethod` omitted: alpha's interval resamples units (the engine's default). */
+  bootstrap?: { draws: number; seed: number; alphaMethod?: AlphaIntervalMethod };
 }
 
 export const agreementQueryLimits = {
@@ -22,6 +24,9 @@ export const agreementQueryLimits = {
   groupByMaxChars: 100,
 } as const;
 
+/** How `alphaInterval` spells the methods in a URL, as `cocode agreement --alpha-interval` does. */
+const alphaIntervalNames: Record<AlphaIntervalMethod, string> = { units: 'units', hayes_krippendorff: 'hayes-krippendorff' };
+
 export function encodeAgreementQuery(query: AgreementQuery): string {
   const search = new URLSearchParams({ unit: query.unit.kind });
   if (query.unit.kind === 'window') search.set('size', String(query.unit.size));
@@ -31,6 +36,7 @@ export function encodeAgreementQuery(query: AgreementQuery): string {
   if (query.bootstrap) {
     search.set('bootstrap', String(query.bootstrap.draws));
     search.set('seed', String(query.bootstrap.seed));
+    if (query.bootstrap.alphaMethod) search.set('alphaInterval', alphaIntervalNames[query.bootstrap.alphaMethod]);
   }
   return search.toString();
 }
@@ -54,6 +60,14 @@ function integerParameter(value: unknown, name: string, min: number, max: number
   return parsed;
 }
 
+function alphaIntervalParameter(value: unknown, draws: number | undefined): AlphaIntervalMethod | undefined {
+  if (value === undefined) return undefined;
+  const method = (Object.keys(alphaIntervalNames) as AlphaIntervalMethod[]).find((key) => alphaIntervalNames[key] === value);
+  if (!method) throw new AgreementQueryError('alphaInterval must be units or hayes-krippendorff');
+  if (draws === undefined) throw new AgreementQueryError('alphaInterval applies only together with bootstrap');
+  return method;
+}
+
 function unitParameter(kind: unknown, size: unknown): UnitSpec {
   if (kind === undefined || kind === 'turn') return { kind: 'turn' };
   if (kind === 'sentence' || kind === 'paragraph' || kind === 'document') return { kind };
@@ -69,6 +83,7 @@ export function decodeAgreementQuery(parameters: Parameters): AgreementQuery {
   const { bootstrapDrawsMin, bootstrapDrawsMax, groupByMaxChars } = agreementQueryLimits;
   const draws = integerParameter(parameters.bootstrap, 'bootstrap', bootstrapDrawsMin, bootstrapDrawsMax);
   const seed = integerParameter(parameters.seed, 'seed', 0, 2 ** 31 - 1) ?? 1;
+  const alphaMethod = alphaIntervalParameter(parameters.alphaInterval, draws);
   const groupBy = parameters.groupBy;
   if (groupBy !== undefined && (typeof groupBy !== 'string' || groupBy.length > groupByMaxChars))
     throw new AgreementQueryError('groupBy must be a participant attribute name');
@@ -77,6 +92,6 @@ export function decodeAgreementQuery(parameters: Parameters): AgreementQuery {
     documentIds: listParameter(parameters.documents, 'documents'),
     coderIds: listParameter(parameters.coders, 'coders'),
     groupBy,
-    bootstrap: draws === undefined ? undefined : { draws, seed },
+    bootstrap: draws === undefined ? undefined : { draws, seed, ...(alphaMethod ? { alphaMethod } : {}) },
   };
 }

@@ -37,6 +37,24 @@ export async function projectOfDocumentName(
   return document ? store.getProject(document.projectId) : null;
 }
 
+/**
+ * Whether blind mode applies to `readerId` reading the layer named (null: any resource but a
+ * colleague's layer): the project's setting, lifted where a revealed calibration round covers the
+ * transcript with both the reader and the layer's coder among its coders (SPEC R3). REST (the
+ * access service) and websocket connections (accessToDocument) both ask this function, so a reveal
+ * means the same everywhere, and the rule itself stays `decide`.
+ */
+export async function effectiveBlind(
+  store: RelationalStore,
+  project: ProjectRecord,
+  readerId: string,
+  layer: { documentId: string; coderId: string } | null,
+): Promise<boolean> {
+  if (!project.blind) return false;
+  if (!layer || layer.coderId === readerId) return true;
+  return !(await store.revealedRoundCovers(layer.documentId, readerId, layer.coderId));
+}
+
 /** Null when the document does not exist (callers answer "not found" without revealing more). */
 export async function accessToDocument(
   store: RelationalStore,
@@ -47,6 +65,7 @@ export async function accessToDocument(
   if (!project) return null;
   const role = await store.getRole(project.id, userId);
   const resource = resourceOf(name, userId);
-  const ask = (operation: Operation) => decide({ role, resource, operation, blind: project.blind });
+  const blind = await effectiveBlind(store, project, userId, name.kind === 'layer' ? name : null);
+  const ask = (operation: Operation) => decide({ role, resource, operation, blind });
   return { project, role, resource, read: ask('read'), write: ask('write') };
 }

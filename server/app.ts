@@ -14,6 +14,7 @@ import { Authenticator } from './auth/authenticator';
 import { AccessEvents } from './collab/accessEvents';
 import { AnchorRepairExtension } from './collab/extensions/anchorRepair';
 import { ProjectCodebooks } from './collab/codebookCodes';
+import { CodebookVersionsExtension } from './collab/extensions/codebookVersions';
 import { DurableLogExtension } from './collab/extensions/durableLog';
 import { DocumentGateway } from './collab/gateway';
 import { collabGates } from './collab/gates';
@@ -61,6 +62,7 @@ export async function startCocodeServer(config: CocodeConfig, injected: { storag
   // Bridge sockets and codebooks are filled in after Hocuspocus exists; the gates see them at once.
   const bridgeSockets = new BridgeSockets();
   const codebooks = new ProjectCodebooks();
+  const codebookVersions = new CodebookVersionsExtension();
   const gates = collabGates({ limits: config.limits, authenticator, bridgeSockets, codebooks, publicOrigins: config.publicOrigins, log });
   // Access changes and ended credentials re-check connections here and, with Redis, on every instance.
   const accessEvents = new AccessEvents({ store: storage.relational, bridgeSockets, publishWaitMs: config.limits.accessEventPublishWaitMs, log });
@@ -74,6 +76,7 @@ export async function startCocodeServer(config: CocodeConfig, injected: { storag
       accessEvents,
       durableLog,
       anchorRepair,
+      codebookVersions,
       ...(config.redisUrl ? [redisExtension(config.redisUrl, config.redisPrefix)] : []),
     ],
   });
@@ -92,6 +95,7 @@ export async function startCocodeServer(config: CocodeConfig, injected: { storag
     },
     durableLog,
   );
+  codebookVersions.attach(services.codebookHistory);
 
   const app = express();
   app.disable('x-powered-by');

@@ -14,6 +14,7 @@ import { healthRoutes } from './healthRoutes';
 import { memberRoutes } from './memberRoutes';
 import { progressRoutes } from './progressRoutes';
 import { projectRoutes } from './projectRoutes';
+import { roundRoutes } from './roundRoutes';
 import { sameOriginWrites } from './sameOrigin';
 
 export function restApi(services: Services, config: CocodeConfig, requireUser: RequestHandler, log: (message: string) => void) {
@@ -36,6 +37,7 @@ export function restApi(services: Services, config: CocodeConfig, requireUser: R
     codingRoutes(services, schemas),
     healthRoutes(services),
     agreementRoutes(services),
+    roundRoutes(services, schemas),
   );
   api.use(unknownRoute);
   api.use(errorHandler(log));

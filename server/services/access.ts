@@ -2,7 +2,8 @@
  * Who may do what in a project, for the services: membership first (non-members learn nothing,
  * not even that a project exists), then the one decision function of shared/authz.ts (SPEC A2).
  */
-import { decide, type Operation, type ProjectRole, type ResourceKind } from '../../shared/authz';
+import { type Decision, decide, type Operation, type ProjectRole, type ResourceKind } from '../../shared/authz';
+import { effectiveBlind } from '../access';
 import { forbidden, notFound } from '../errors';
 import type { DocumentRecord, ProjectRecord, RelationalStore, UserRecord } from '../storage/types';
 
@@ -11,6 +12,8 @@ export interface Membership {
   role: ProjectRole;
   /** The decision for one resource and operation in this project. */
   may(resource: ResourceKind, operation: Operation): ReturnType<typeof decide>;
+  /** The read decision for one coder's layer of one transcript: a revealed calibration round can lift blind mode there (SPEC R3). */
+  mayReadLayer(documentId: string, coderId: string): Promise<Decision>;
 }
 
 export class AccessService {
@@ -20,7 +23,18 @@ export class AccessService {
     const project = await this.store.getProject(projectId);
     const role = project ? await this.store.getRole(projectId, actor.id) : null;
     if (!project || !role) throw notFound(`no project ${projectId}`);
-    return { project, role, may: (resource, operation) => decide({ role, resource, operation, blind: project.blind }) };
+    return {
+      project,
+      role,
+      may: (resource, operation) => decide({ role, resource, operation, blind: project.blind }),
+      mayReadLayer: async (documentId, coderId) =>
+        decide({
+          role,
+          resource: coderId === actor.id ? 'own-layer' : 'other-layer',
+          operation: 'read',
+          blind: await effectiveBlind(this.store, project, actor.id, { documentId, coderId }),
+        }),
+    };
   }
 
   /** The membership, after refusing with 403 unless the actor may do `operation` on `resource`. */

@@ -7,6 +7,7 @@ import { type Code, type CodeFields, getCode, patchCode, patchCoding, putCode, r
 import { conflict, invalid, notFound } from '../errors';
 import type { UserRecord } from '../storage/types';
 import type { AccessService } from './access';
+import type { CodebookHistoryService } from './codebookHistory';
 import type { ServiceContext } from './context';
 import { projectLayers } from './documents';
 
@@ -14,6 +15,8 @@ export class CodebookService {
   constructor(
     private readonly context: ServiceContext,
     private readonly access: AccessService,
+    /** Every write below ends by recording a codebook version with its author (SPEC R4). */
+    private readonly history: CodebookHistoryService,
   ) {}
 
   private readCodes(projectId: string): Promise<Code[]> {
@@ -25,6 +28,11 @@ export class CodebookService {
     return this.readCodes(projectId);
   }
 
+  /** Another service wrote the codebook (an import's merge): record the version with its author. */
+  async written(projectId: string, actor: UserRecord): Promise<void> {
+    await this.history.recordWrite(projectId, actor.id);
+  }
+
   /** One code, for other services' checks (no authorization: callers have authorized). */
   code(projectId: string, codeId: string): Promise<Code | null> {
     return this.context.gateway.read(documentNames.codebook(projectId), (doc) => getCode(doc, codeId));
@@ -33,7 +41,7 @@ export class CodebookService {
   async create(actor: UserRecord, projectId: string, input: Partial<CodeFields> & { name: string }): Promise<Code> {
     await this.access.authorize(actor, projectId, 'codebook', 'write');
     const { codesPerProjectMax } = this.context.config.limits;
-    return this.context.gateway.write(documentNames.codebook(projectId), (doc) => {
+    const created = await this.context.gateway.write(documentNames.codebook(projectId), (doc) => {
       const codes = readCodes(doc);
       if (codes.length >= codesPerProjectMax) throw conflict(`a codebook holds at most ${codesPerProjectMax} codes`, 'limit_reached');
       const parentId = input.parentId ?? null;
@@ -55,11 +63,13 @@ export class CodebookService {
       putCode(doc, code);
       return code;
     });
+    await this.history.recordWrite(projectId, actor.id);
+    return created;
   }
 
   async update(actor: UserRecord, projectId: string, codeId: string, patch: Partial<CodeFields>): Promise<Code> {
     await this.access.authorize(actor, projectId, 'codebook', 'write');
-    return this.context.gateway.write(documentNames.codebook(projectId), (doc) => {
+    const updated = await this.context.gateway.write(documentNames.codebook(projectId), (doc) => {
       const codes = readCodes(doc);
       const current = codes.find((code) => code.id === codeId);
       if (!current) throw notFound(`no code ${codeId} in this codebook`);
@@ -69,6 +79,8 @@ export class CodebookService {
       patchCode(doc, codeId, { ...patch, name: patch.name?.trim() });
       return getCode(doc, codeId) as Code;
     });
+    await this.history.recordWrite(projectId, actor.id);
+    return updated;
   }
 
   async remove(actor: UserRecord, projectId: string, codeId: string): Promise<void> {
@@ -79,6 +91,7 @@ export class CodebookService {
     const uses = (await this.usage(projectId)).get(codeId) ?? 0;
     if (uses > 0) throw conflict(`this code is applied in ${uses} coding(s); archive it instead, so no coding is lost`, 'code_in_use');
     await this.context.gateway.write(documentNames.codebook(projectId), (doc) => removeCode(doc, codeId));
+    await this.history.recordWrite(projectId, actor.id);
   }
 
   /**
@@ -108,6 +121,7 @@ export class CodebookService {
         removeCode(doc, codeId);
       });
     });
+    await this.history.recordWrite(projectId, actor.id);
     return { moved };
   }
 

@@ -5,6 +5,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { CodingView, ProgressRow } from '../../shared/api/responses';
+import type { Decision } from '../../shared/authz';
 import { anchorRange, type CodingAnchors, codingOffsets, newCoding, reanchorPatch } from '../../shared/collab/codings';
 import { documentNames } from '../../shared/collab/documentNames';
 import { consensusLayerId, type LayerSelector, layerDocumentName, layerIdFor, type WritableLayer } from '../../shared/collab/layers';
@@ -60,24 +61,24 @@ export class CodingService {
 
   /** Which layer documents a selector names, after checking the actor may read each. */
   private async readableLayers(actor: UserRecord, projectId: string, documentId: string, selector: LayerSelector): Promise<LayerTarget[]> {
-    const { may } = await this.access.membership(actor, projectId);
+    const { may, mayReadLayer } = await this.access.membership(actor, projectId);
     const layer = (layerId: string) => ({ layerId, name: layerDocumentName(documentId, layerId) });
-    const requireRead = (resource: 'consensus' | 'other-layer') => {
-      const decision = may(resource, 'read');
+    const refuseUnless = (decision: Decision) => {
       if (!decision.allowed) throw forbidden(decision.reason);
     };
     if (selector === 'me' || selector === actor.id) return [layer(actor.id)];
     if (selector === consensusLayerId) {
-      requireRead('consensus');
+      refuseUnless(may('consensus', 'read'));
       return [layer(consensusLayerId)];
     }
     if (selector === 'all') {
-      const members = await this.context.store.listMembers(projectId);
-      const others = may('other-layer', 'read').allowed ? members.filter((member) => member.userId !== actor.id) : [];
+      const others: LayerTarget[] = [];
+      for (const member of await this.context.store.listMembers(projectId))
+        if (member.userId !== actor.id && (await mayReadLayer(documentId, member.userId)).allowed) others.push(layer(member.userId));
       const consensus = may('consensus', 'read').allowed ? [layer(consensusLayerId)] : [];
-      return [layer(actor.id), ...others.map((member) => layer(member.userId)), ...consensus];
+      return [layer(actor.id), ...others, ...consensus];
     }
-    requireRead('other-layer');
+    refuseUnless(await mayReadLayer(documentId, selector));
     // A former member's layer stays readable: their codings are the project's data (SPEC A9).
     const known = (await this.context.store.getRole(projectId, selector)) || (await this.context.store.getUserById(selector));
     if (!known) throw notFound(`user ${selector} is not a member of this project`);

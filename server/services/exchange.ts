@@ -426,7 +426,7 @@ export class ExchangeService {
     const { codesPerProjectMax, nameMaxChars } = this.limits;
     for (const code of incoming)
       if (code.name.trim().length > nameMaxChars) throw invalid(`code "${code.name.slice(0, 60)}…": a code name has at most ${nameMaxChars} characters`, 'name_too_long');
-    return this.context.gateway.write(documentNames.codebook(projectId), (doc) => {
+    const merged = await this.context.gateway.write(documentNames.codebook(projectId), (doc) => {
       // Plan everything before the first change, so a refusal leaves the codebook as it was.
       const existing = readCodes(doc);
       const plan = mergeCodebook(existing, incoming);
@@ -438,6 +438,8 @@ export class ExchangeService {
       });
       return { added: added.length, kept: plan.length - added.length, codes: plan.map(({ code, status, path }) => ({ id: code.id, name: code.name, path, status })) };
     });
+    await this.services.codebook.written(projectId, actor);
+    return merged;
   }
 
   // ------------------------------------------------------------ transcripts

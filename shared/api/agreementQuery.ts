@@ -13,6 +13,8 @@ export interface AgreementQuery {
   groupBy?: string;
   /** `alphaMethod` omitted: alpha's interval resamples units (the engine's default). */
   bootstrap?: { draws: number; seed: number; alphaMethod?: AlphaIntervalMethod };
+  /** A calibration round: its transcripts, coders, codes and unit, on what it froze when it closed (SPEC R3). */
+  roundId?: string;
 }
 
 export const agreementQueryLimits = {
@@ -28,10 +30,11 @@ export const agreementQueryLimits = {
 const alphaIntervalNames: Record<AlphaIntervalMethod, string> = { units: 'units', hayes_krippendorff: 'hayes-krippendorff' };
 
 export function encodeAgreementQuery(query: AgreementQuery): string {
-  const search = new URLSearchParams({ unit: query.unit.kind });
-  if (query.unit.kind === 'window') search.set('size', String(query.unit.size));
-  if (query.documentIds) search.set('documents', query.documentIds.join(','));
-  if (query.coderIds) search.set('coders', query.coderIds.join(','));
+  // A round brings its own unit, documents and coders.
+  const search = new URLSearchParams(query.roundId ? { round: query.roundId } : { unit: query.unit.kind });
+  if (!query.roundId && query.unit.kind === 'window') search.set('size', String(query.unit.size));
+  if (!query.roundId && query.documentIds) search.set('documents', query.documentIds.join(','));
+  if (!query.roundId && query.coderIds) search.set('coders', query.coderIds.join(','));
   if (query.groupBy) search.set('groupBy', query.groupBy);
   if (query.bootstrap) {
     search.set('bootstrap', String(query.bootstrap.draws));
@@ -87,7 +90,13 @@ export function decodeAgreementQuery(parameters: Parameters): AgreementQuery {
   const groupBy = parameters.groupBy;
   if (groupBy !== undefined && (typeof groupBy !== 'string' || groupBy.length > groupByMaxChars))
     throw new AgreementQueryError('groupBy must be a participant attribute name');
+  const round = parameters.round;
+  if (round !== undefined && (typeof round !== 'string' || !/^[A-Za-z0-9_-]{1,64}$/.test(round))) throw new AgreementQueryError('round must be a round id');
+  // A round fixes what it compares; a second answer to the same question would be ambiguous.
+  for (const fixed of ['unit', 'size', 'documents', 'coders'])
+    if (round !== undefined && parameters[fixed] !== undefined) throw new AgreementQueryError(`${fixed}: a round's unit, documents and coders are its own; leave ${fixed} out with round`);
   return {
+    roundId: round,
     unit: unitParameter(parameters.unit, parameters.size),
     documentIds: listParameter(parameters.documents, 'documents'),
     coderIds: listParameter(parameters.coders, 'coders'),

@@ -6,6 +6,7 @@
 import { z } from 'zod';
 import { projectRoles } from '../authz';
 import { writableLayers } from '../collab/layers';
+import { agreementQueryLimits } from './agreementQuery';
 
 /** The limits the schemas enforce (a subset of the server's `Limits`). */
 export interface RequestLimits {
@@ -14,6 +15,9 @@ export interface RequestLimits {
   transcriptMaxChars: number;
   memoMaxChars: number;
   pseudonymEntriesMax: number;
+  roundDocumentsMax: number;
+  roundCodersMax: number;
+  codesPerProjectMax: number;
 }
 
 /** What `GET /api/projects/:projectId/export?format=…` writes. */
@@ -74,6 +78,33 @@ export function requestSchemas(limits: RequestLimits) {
       offsets: z.enum(['utf16', 'codepoints'], { message: 'must be utf16 or codepoints' }).optional(),
       bom: z.enum(['0', '1'], { message: 'must be 0 or 1' }).optional(),
     }),
+    createRound: z.strictObject({
+      name,
+      documentIds: z
+        .array(z.string().min(1).max(100))
+        .min(1, 'name at least one transcript')
+        .max(limits.roundDocumentsMax, `at most ${limits.roundDocumentsMax} transcripts`),
+      coderIds: z
+        .array(z.string().min(1).max(100))
+        .min(2, 'name at least two coders')
+        .max(limits.roundCodersMax, `at most ${limits.roundCodersMax} coders`),
+      /** Omitted: every code of the codebook. */
+      codeIds: z.array(codeId).min(1, 'name at least one code, or leave codeIds out for all').max(limits.codesPerProjectMax).optional(),
+      unit: z
+        .union([
+          z.strictObject({ kind: z.enum(['continuum', 'turn', 'paragraph', 'sentence', 'document']) }),
+          z.strictObject({
+            kind: z.literal('window'),
+            size: z.number().int().min(agreementQueryLimits.windowCharsMin).max(agreementQueryLimits.windowCharsMax),
+          }),
+        ])
+        .optional(),
+      targetAlpha: z.number().min(0, 'must be from 0 to 1').max(1, 'must be from 0 to 1').optional(),
+    }),
+    /** `coderId` may only be the caller: it is there so a mistaken submission for someone else is refused, not silently re-aimed. */
+    submitRound: z.strictObject({ submitted: z.boolean().optional(), coderId: z.string().min(1).max(100).optional() }),
+    closeRound: z.strictObject({ reveal: z.boolean().optional() }),
+    revealRound: z.strictObject({ revealed: z.boolean().optional() }),
     updateCoding: z.strictObject({
       codeId: codeId.optional(),
       start: offset.optional(),
@@ -102,3 +133,7 @@ export type CreateCodingBody = Body<'createCoding'>;
 export type UpdateCodingBody = Body<'updateCoding'>;
 export type PutPseudonymsBody = Body<'putPseudonyms'>;
 export type ExportQuery = Body<'exportQuery'>;
+export type CreateRoundBody = Body<'createRound'>;
+export type SubmitRoundBody = Body<'submitRound'>;
+export type CloseRoundBody = Body<'closeRound'>;
+export type RevealRoundBody = Body<'revealRound'>;

@@ -66,14 +66,16 @@ export interface FieldChange {
   after: Code[ComparedCodeField];
 }
 
-export type CodeChange =
-  | { kind: 'added'; codeId: string; name: string; code: Code }
-  | { kind: 'removed'; codeId: string; name: string; code: Code }
-  | { kind: 'renamed'; codeId: string; name: string; before: string; after: string }
-  /** A new parent (null: top level). */
-  | { kind: 'moved'; codeId: string; name: string; before: string | null; after: string | null }
+/** One code's change between two versions, with its readable lines (one per changed field). */
+export type CodeChange = { codeId: string; name: string; text: string[] } & (
+  | { kind: 'added'; code: Code }
+  | { kind: 'removed'; code: Code }
+  | { kind: 'renamed'; before: string; after: string }
+  /** A new parent, by name (null: top level). */
+  | { kind: 'moved'; before: string | null; after: string | null }
   /** Any other field: definition, inclusion and exclusion criteria, example, colour, order, archived. */
-  | { kind: 'changed'; codeId: string; name: string; changes: FieldChange[] };
+  | { kind: 'changed'; changes: FieldChange[] }
+);
 
 export interface CodebookDiff {
   from: number | null;
@@ -97,44 +99,39 @@ const fieldLabels: Record<ComparedCodeField, string> = {
 
 const quoted = (value: unknown) => (typeof value === 'string' ? (value === '' ? '(empty)' : `"${value}"`) : String(value));
 
-/** The changes from `before` to `after`, codes matched by id; added, removed, renamed, moved, then other field changes. */
+/** The changes from `before` to `after`, codes matched by id; added, removed, then per code renamed, moved, other fields. */
 export function diffCodebooks(before: readonly Code[], after: readonly Code[]): { changes: CodeChange[]; text: string[] } {
   const previous = new Map(before.map((code) => [code.id, code]));
   const current = new Map(after.map((code) => [code.id, code]));
   const nameIn = (codes: Map<string, Code>, id: string | null) => (id === null ? null : (codes.get(id)?.name ?? id));
+  const place = (name: string | null) => (name === null ? 'the top level' : `"${name}"`);
   const changes: CodeChange[] = [];
-  const text: string[] = [];
   for (const code of after) {
     if (previous.has(code.id)) continue;
-    changes.push({ kind: 'added', codeId: code.id, name: code.name, code });
-    text.push(`Added "${code.name}"${code.parentId ? ` under "${nameIn(current, code.parentId)}"` : ''}`);
+    const under = code.parentId ? ` under "${nameIn(current, code.parentId)}"` : '';
+    changes.push({ kind: 'added', codeId: code.id, name: code.name, code, text: [`Added "${code.name}"${under}`] });
   }
   for (const code of before) {
-    if (current.has(code.id)) continue;
-    changes.push({ kind: 'removed', codeId: code.id, name: code.name, code });
-    text.push(`Removed "${code.name}"`);
+    if (!current.has(code.id)) changes.push({ kind: 'removed', codeId: code.id, name: code.name, code, text: [`Removed "${code.name}"`] });
   }
   for (const code of after) {
     const old = previous.get(code.id);
     if (!old) continue;
-    if (old.name !== code.name) {
-      changes.push({ kind: 'renamed', codeId: code.id, name: code.name, before: old.name, after: code.name });
-      text.push(`Renamed "${old.name}" to "${code.name}"`);
-    }
+    if (old.name !== code.name)
+      changes.push({ kind: 'renamed', codeId: code.id, name: code.name, before: old.name, after: code.name, text: [`Renamed "${old.name}" to "${code.name}"`] });
     if (old.parentId !== code.parentId) {
       const from = nameIn(previous, old.parentId);
       const to = nameIn(current, code.parentId);
-      changes.push({ kind: 'moved', codeId: code.id, name: code.name, before: from, after: to });
-      text.push(`Moved "${code.name}" from ${from === null ? 'the top level' : `"${from}"`} to ${to === null ? 'the top level' : `"${to}"`}`);
+      changes.push({ kind: 'moved', codeId: code.id, name: code.name, before: from, after: to, text: [`Moved "${code.name}" from ${place(from)} to ${place(to)}`] });
     }
     const fieldChanges: FieldChange[] = comparedCodeFields
       .filter((field) => field !== 'name' && field !== 'parentId' && old[field] !== code[field])
       .map((field) => ({ field, before: old[field], after: code[field] }));
     if (fieldChanges.length === 0) continue;
-    changes.push({ kind: 'changed', codeId: code.id, name: code.name, changes: fieldChanges });
-    for (const change of fieldChanges) text.push(`Changed the ${fieldLabels[change.field]} of "${code.name}": ${quoted(change.before)} → ${quoted(change.after)}`);
+    const text = fieldChanges.map((change) => `Changed the ${fieldLabels[change.field]} of "${code.name}": ${quoted(change.before)} → ${quoted(change.after)}`);
+    changes.push({ kind: 'changed', codeId: code.id, name: code.name, changes: fieldChanges, text });
   }
-  return { changes, text };
+  return { changes, text: changes.flatMap((change) => change.text) };
 }
 
 /** One code's versions: each version in which it appeared, disappeared or changed. */

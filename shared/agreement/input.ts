@@ -4,7 +4,9 @@
  * - unitized JSON `{"continuum": {"begin", "end"}, "data": [{"coder", "start", "end", "code"}, ...]}`;
  * - CSV, either a wide matrix with a header of coder names or long `unit,coder,value` rows.
  */
+import type { EncodedMatrix } from './coded/encode';
 import { type CodedValue, MEASUREMENT_LEVELS, type MeasurementLevel } from './coded/types';
+import { scanReliabilityJson } from './reliabilityScanner';
 import type { UnitizedInput, UnitizedSegment } from './unitized/index';
 
 export interface InputLocation {
@@ -57,6 +59,14 @@ export interface UnitizedFileInput {
 
 export type AgreementInput = CodedInput | UnitizedFileInput;
 
+/** Reliability data integer-coded straight from a file's bytes (scanAgreementFile): no matrix of values. */
+export interface EncodedCodedInput {
+  kind: 'encoded';
+  level: MeasurementLevel;
+  encoded: EncodedMatrix;
+  coderNames: string[];
+}
+
 export interface ParseOptions {
   /** Shown in error messages. */
   fileName?: string;
@@ -78,6 +88,24 @@ function unknownLevelProblem(value: unknown): string {
 export function parseAgreementInput(text: string, options: ParseOptions = {}): AgreementInput {
   const looksLikeJson = /\.json$/i.test(options.fileName ?? '') || text.trimStart().startsWith('{');
   return looksLikeJson ? parseAgreementJson(text, options) : parseAgreementCsv(text, options);
+}
+
+/**
+ * The fast path for a data file: reliability-data JSON of the usual shape, integer-coded in one pass
+ * over the bytes, exactly as parseAgreementInput + encodeMatrix would code it. Null for every other
+ * file and for every file with a problem: parseAgreementInput then reads it and names the problem.
+ */
+export function scanAgreementFile(bytes: Uint8Array, options: ParseOptions = {}): EncodedCodedInput | null {
+  const scanned = scanReliabilityJson(bytes);
+  if (!scanned) return null;
+  const { encoded } = scanned;
+  const level = options.level ?? scanned.level ?? 'nominal';
+  // What validateCodedValues refuses, left to it for the message with row and column.
+  if (encoded.categories.length === 0) return null;
+  if (level !== 'nominal' && encoded.numericValues === null) return null;
+  if (level === 'ratio' && (encoded.numericValues as Float64Array)[0] < 0) return null;
+  const columnCount = encoded.keptCoderColumns.length + encoded.emptyCoderColumns.length;
+  return { kind: 'encoded', level, encoded, coderNames: Array.from({ length: columnCount }, (_, i) => `coder ${i + 1}`) };
 }
 
 export function parseAgreementJson(text: string, options: ParseOptions = {}): AgreementInput {

@@ -24,6 +24,24 @@ export interface EncodedMatrix {
 }
 
 /**
+ * The cells of the reliability data coded in order of first appearance of their values, before the
+ * categories are sorted: what `encodeMatrix` makes of a matrix in memory, and what the file scanner
+ * (../reliabilityScanner.ts) makes of a file's bytes without building the matrix.
+ */
+export interface ProvisionalCoding {
+  unitCount: number;
+  columnCount: number;
+  /** Row-major, at least `unitCount * columnCount` (only those are read): MISSING or an index into `values`. */
+  codes: Int32Array;
+  /** The distinct values in order of first appearance, told apart as a Map tells keys apart (SameValueZero). */
+  values: (number | string)[];
+  /** Whether every value is a number. */
+  allNumeric: boolean;
+  /** 1 for each column holding at least one value. */
+  columnHasValue: Uint8Array;
+}
+
+/**
  * Integer-codes the matrix. Coders without a single value are left out: they carry no information,
  * and several coefficients (Conger's per-coder marginals) would otherwise be 0/0.
  */
@@ -34,8 +52,8 @@ export function encodeMatrix(matrix: CodedMatrix): EncodedMatrix {
   // One pass: provisional codes in order of first appearance (a Map keyed by the primitive value is
   // far cheaper than building string keys for every cell).
   const provisionalCodeOf = new Map<number | string, number>();
-  const provisionalValues: (number | string)[] = [];
-  const provisional = new Int32Array(unitCount * columnCount).fill(MISSING);
+  const values: (number | string)[] = [];
+  const codes = new Int32Array(unitCount * columnCount).fill(MISSING);
   const columnHasValue = new Uint8Array(columnCount);
   let allNumeric = true;
   for (let unit = 0; unit < unitCount; unit++) {
@@ -45,15 +63,22 @@ export function encodeMatrix(matrix: CodedMatrix): EncodedMatrix {
       if (value === null || value === undefined) continue;
       let code = provisionalCodeOf.get(value);
       if (code === undefined) {
-        code = provisionalValues.length;
+        code = values.length;
         provisionalCodeOf.set(value, code);
-        provisionalValues.push(value);
+        values.push(value);
         if (typeof value !== 'number') allNumeric = false;
       }
-      provisional[unit * columnCount + column] = code;
+      codes[unit * columnCount + column] = code;
       columnHasValue[column] = 1;
     }
   }
+  return finishEncoding({ unitCount, columnCount, codes, values, allNumeric, columnHasValue });
+}
+
+/** Sorts the categories, recodes every cell to its category's place and leaves out coders without values. */
+export function finishEncoding(provisional: ProvisionalCoding): EncodedMatrix {
+  const { unitCount, columnCount, values: provisionalValues, allNumeric, columnHasValue } = provisional;
+  const provisionalCodes = provisional.codes;
 
   // Mixed numbers and labels are compared as labels, so 1 and "1" name the same category.
   const labelOf = (value: number | string): number | string => (allNumeric ? value : String(value));
@@ -77,7 +102,7 @@ export function encodeMatrix(matrix: CodedMatrix): EncodedMatrix {
   const codes = new Int32Array(unitCount * coderCount);
   for (let unit = 0; unit < unitCount; unit++) {
     for (let coder = 0; coder < coderCount; coder++) {
-      const code = provisional[unit * columnCount + keptCoderColumns[coder]];
+      const code = provisionalCodes[unit * columnCount + keptCoderColumns[coder]];
       codes[unit * coderCount + coder] = code === MISSING ? MISSING : finalCode[code];
     }
   }

@@ -1,6 +1,6 @@
 import { bootstrapIntervals } from './bootstrap';
 import { describeCodedData } from './codedDiagnostics';
-import { encodeMatrix } from './encode';
+import { type EncodedMatrix, encodeMatrix } from './encode';
 import { computeStatistics, type StatisticsContext } from './statistics';
 import { accumulateSufficientStatistics, agreementWeights } from './sufficientStatistics';
 import type { CodedAgreementOptions, CodedAgreementResult, CodedMatrix } from './types';
@@ -26,8 +26,12 @@ export { ALPHA_INTERVAL_METHODS, MEASUREMENT_LEVELS } from './types';
  * coefficients on unordered labels) is absent; one that is 0/0 is `null` with a diagnostic.
  */
 export function computeCodedAgreement(matrix: CodedMatrix, options: CodedAgreementOptions = {}): CodedAgreementResult {
+  return computeEncodedAgreement(encodeMatrix(matrix), options);
+}
+
+/** computeCodedAgreement for data already integer-coded (by encodeMatrix, or read so from a file). */
+export function computeEncodedAgreement(encoded: EncodedMatrix, options: CodedAgreementOptions = {}): CodedAgreementResult {
   const level = options.level ?? 'nominal';
-  const encoded = encodeMatrix(matrix);
   if (level !== 'nominal' && encoded.numericValues === null && encoded.categories.length > 0) {
     throw new RangeError(`${level} data must be numbers; found the label "${encoded.categories.find((c) => typeof c === 'string')}".`);
   }

@@ -77,7 +77,7 @@ export async function startCocodeServer(config: CocodeConfig, injected: { storag
       durableLog,
       anchorRepair,
       codebookVersions,
-      ...(config.redisUrl ? [redisExtension(config.redisUrl, config.redisPrefix)] : []),
+      ...(config.redisUrl ? [await redisExtension(config.redisUrl, config.redisPrefix)] : []),
     ],
   });
   // Subscribed before the port opens, so no connection is taken that could miss a change.

@@ -3,6 +3,7 @@ import type { User } from '../../shared/api/responses';
 import { api } from './api';
 import { SignInScreen } from './features/account/SignInScreen';
 import { AgreementScreen } from './features/agreement/AgreementScreen';
+import { RoundsScreen } from './features/calibration/RoundsScreen';
 import { CodebookScreen } from './features/codebook/CodebookScreen';
 import { CodingScreen } from './features/coding/CodingScreen';
 import { ProjectHomeScreen } from './features/projects/ProjectHomeScreen';
@@ -57,6 +58,8 @@ function Screen({ route }: { route: Route }) {
       return <SettingsScreen key={route.projectId} projectId={route.projectId} />;
     case 'agreement':
       return <AgreementScreen key={route.projectId} projectId={route.projectId} />;
+    case 'rounds':
+      return <RoundsScreen key={route.projectId} projectId={route.projectId} />;
     case 'coding':
       return <CodingScreen key={`${route.projectId}/${route.documentId}`} projectId={route.projectId} documentId={route.documentId} />;
     default:

@@ -8,6 +8,7 @@ import type {
   CreateCodeBody,
   CreateDocumentBody,
   CreateProjectBody,
+  CreateRoundBody,
   LoginBody,
   RegisterBody,
   UpdateCodeBody,
@@ -27,6 +28,7 @@ import type {
   Project,
   User,
 } from '../../shared/api/responses';
+import type { CodeHistoryEntry, RoundHistory, RoundView } from '../../shared/api/rounds';
 import type { LayerSelector } from '../../shared/collab/layers';
 
 export class ApiError extends Error {
@@ -101,4 +103,16 @@ export const api = {
   progress: (projectId: string) => request<ProgressRow[]>('GET', `${project(projectId)}/progress`),
   agreement: (projectId: string, query: AgreementQuery) =>
     request<AgreementReport>('GET', `${project(projectId)}/agreement?${encodeAgreementQuery(query)}`),
+
+  rounds: (projectId: string) => request<RoundView[]>('GET', `${project(projectId)}/rounds`),
+  createRound: (projectId: string, body: CreateRoundBody) => request<RoundView>('POST', `${project(projectId)}/rounds`, body),
+  submitRound: (projectId: string, roundId: string, submitted: boolean) =>
+    request<RoundView>('POST', `${project(projectId)}/rounds/${encodeURIComponent(roundId)}/submit`, { submitted }),
+  closeRound: (projectId: string, roundId: string, reveal: boolean) =>
+    request<RoundView>('POST', `${project(projectId)}/rounds/${encodeURIComponent(roundId)}/close`, { reveal }),
+  revealRound: (projectId: string, roundId: string, revealed: boolean) =>
+    request<RoundView>('POST', `${project(projectId)}/rounds/${encodeURIComponent(roundId)}/reveal`, { revealed }),
+  roundHistory: (projectId: string) => request<RoundHistory>('GET', `${project(projectId)}/rounds/history`),
+  codeHistory: (projectId: string, codeId: string) =>
+    request<CodeHistoryEntry[]>('GET', `${project(projectId)}/codes/${encodeURIComponent(codeId)}/history`),
 };

@@ -12,6 +12,8 @@ export type Route =
   | { screen: 'codebook'; projectId: string }
   | { screen: 'settings'; projectId: string }
   | { screen: 'agreement'; projectId: string }
+  | { screen: 'rounds'; projectId: string }
+  | { screen: 'reconcile'; projectId: string; documentId: string | null }
   | { screen: 'coding'; projectId: string; documentId: string }
   | { screen: 'not-found' };
 
@@ -23,6 +25,8 @@ export const paths = {
   codebook: (projectId: string) => `/p/${projectId}/codebook`,
   settings: (projectId: string) => `/p/${projectId}/settings`,
   agreement: (projectId: string) => `/p/${projectId}/agreement`,
+  rounds: (projectId: string) => `/p/${projectId}/rounds`,
+  reconcile: (projectId: string, documentId?: string) => `/p/${projectId}/reconcile${documentId ? `/${documentId}` : ''}`,
   coding: (projectId: string, documentId: string) => `/p/${projectId}/d/${documentId}`,
 };
 
@@ -37,6 +41,8 @@ export function parseRoute(pathname: string): Route {
     if (parts.length === 3 && parts[2] === 'codebook') return { screen: 'codebook', projectId };
     if (parts.length === 3 && parts[2] === 'settings') return { screen: 'settings', projectId };
     if (parts.length === 3 && parts[2] === 'agreement') return { screen: 'agreement', projectId };
+    if (parts.length === 3 && parts[2] === 'rounds') return { screen: 'rounds', projectId };
+    if (parts[2] === 'reconcile' && parts.length <= 4) return { screen: 'reconcile', projectId, documentId: parts[3] ?? null };
     if (parts.length === 4 && parts[2] === 'd') return { screen: 'coding', projectId, documentId: parts[3] };
   }
   return { screen: 'not-found' };

@@ -3,11 +3,16 @@
  * between cocode processes, so clients of one document may connect to any instance (no sticky
  * sessions). Redis only relays; every instance writes the shared PostgreSQL log itself.
  */
-import { Redis } from '@hocuspocus/extension-redis';
+import type { Redis } from '@hocuspocus/extension-redis';
 
-export function redisExtension(redisUrl: string, prefix: string): Redis {
+/**
+ * The extension for `REDIS_URL`. Loaded only then: the extension and its Redis client (ioredis)
+ * take most of a second to import, which a single instance would pay at every start for nothing.
+ */
+export async function redisExtension(redisUrl: string, prefix: string): Promise<Redis> {
+  const { Redis: RedisExtension } = await import('@hocuspocus/extension-redis');
   const url = new URL(redisUrl);
-  return new Redis({
+  return new RedisExtension({
     host: url.hostname,
     port: Number(url.port || 6379),
     prefix,

@@ -7,6 +7,7 @@ import { useMemo, useRef, useState } from 'react';
 import { alphaThresholdKeys, verdictRule } from '../../../../shared/agreement/verdict';
 import type { AgreementReport } from '../../../../shared/api/responses';
 import type { Code } from '../../../../shared/collab/schema';
+import { AlphaBarChart, CoderPairHeatmap } from './charts';
 import { downloadFile, perCodeCsv, reportFileName } from './exportFiles';
 import {
   formatInterval,
@@ -30,7 +31,12 @@ interface Names {
   coders: ReadonlyMap<string, string>;
 }
 
-export function AgreementReportView({ report, codes, projectName }: { report: AgreementReport; codes: Code[]; projectName: string }) {
+export function AgreementReportView({ report, codes, projectName,
+  roundName,
+}: { report: AgreementReport; codes: Code[]; projectName: string;
+  /** The calibration round the report is of, named in the files. */
+  roundName?: string | null;
+}) {
   const names: Names = useMemo(
     () => ({
       codes: new Map([...codes.map((code) => [code.id, code.name] as const), ...report.byCode.map((code) => [code.codeId, code.name] as const)]),
@@ -41,6 +47,23 @@ export function AgreementReportView({ report, codes, projectName }: { report: Ag
   const colours = useMemo(() => new Map(codes.map((code) => [code.id, code.color])), [codes]);
   const withIntervals = Object.keys(report.overall.intervals).length > 0;
   const bootstrap = report.overall.intervals.kripp_alpha_nominal;
+  const [htmlProblem, setHtmlProblem] = useState<string | null>(null);
+  // The renderer for the standalone page is loaded on demand: the tab itself never needs it.
+  const downloadHtml = async () => {
+    setHtmlProblem(null);
+    try {
+      const { agreementReportHtml } = await import('./reportHtml');
+      const html = agreementReportHtml(report, {
+        projectName,
+        roundName,
+        codeNames: names.codes,
+        generatedAt: new Date(),
+      });
+      downloadFile(reportFileName(projectName, report, 'html', roundName), html, 'text/html;charset=utf-8');
+    } catch (caught) {
+      setHtmlProblem(`The HTML report could not be made: ${caught instanceof Error ? caught.message : String(caught)}`);
+    }
+  };
 
   return (
     <div className="agreement-report" data-testid="agreement-report">
@@ -56,19 +79,27 @@ export function AgreementReportView({ report, codes, projectName }: { report: Ag
           <button
             type="button"
             className="button small"
-            onClick={() => downloadFile(reportFileName(projectName, report, 'csv'), perCodeCsv(report), 'text/csv;charset=utf-8')}
+            onClick={() => downloadFile(reportFileName(projectName, report, 'csv', roundName), perCodeCsv(report), 'text/csv;charset=utf-8')}
           >
             <span aria-hidden="true">⤓</span> Download CSV <span className="visually-hidden">(per-code table)</span>
           </button>
           <button
             type="button"
             className="button small"
-            onClick={() => downloadFile(reportFileName(projectName, report, 'json'), `${JSON.stringify(report, null, 2)}\n`, 'application/json')}
+            onClick={() => downloadFile(reportFileName(projectName, report, 'json', roundName), `${JSON.stringify(report, null, 2)}\n`, 'application/json')}
           >
             <span aria-hidden="true">⤓</span> Download JSON <span className="visually-hidden">(full report)</span>
           </button>
+        <button type="button" className="button small" onClick={downloadHtml}>
+            <span aria-hidden="true">⤓</span> Download HTML report <span className="visually-hidden">(with charts, opens without cocode)</span>
+          </button>
         </div>
       </div>
+      {htmlProblem && (
+        <p className="banner banner-error" role="alert">
+          {htmlProblem}
+        </p>
+      )}
 
       <Headline report={report} />
       <CodeTable report={report} colours={colours} names={names} withIntervals={withIntervals} />
@@ -203,6 +234,23 @@ function CodeTable({ report, colours, names, withIntervals }: { report: Agreemen
       <p className="agreement-section-help">
         Each code is judged on its own: applied or not applied to each unit. Verdicts follow Krippendorff (2004): {verdictRule}.
       </p>
+      {report.byCode.length > 0 && (
+        <figure className="card agreement-figure">
+          <AlphaBarChart
+            bars={rows.map((code) => ({
+              id: code.codeId,
+              name: code.name,
+              alpha: code.statistics.kripp_alpha_nominal,
+              interval: code.intervals.kripp_alpha_nominal,
+            }))}
+            title="Krippendorff’s alpha per code"
+            description={`One bar per code, in the table's order; dashed lines at .667 (tentative) and .800 (reliable)${withIntervals ? '; whiskers show the 95% bootstrap interval' : ''}. The table below gives the same values.`}
+          />
+          <figcaption className="hint">
+            Bars are coloured and marked by verdict (✓ reliable, ◐ tentative, ✗ unreliable); the table below has every value.
+          </figcaption>
+        </figure>
+      )}
       <div className="table-wrap card">
         <table className="data-table agreement-table" data-testid="agreement-code-table">
           <caption className="visually-hidden">
@@ -301,6 +349,20 @@ function CoderPairMatrix({ report }: { report: AgreementReport }) {
   return (
     <section className="agreement-section" aria-labelledby="agreement-pairs-title">
       <h2 id="agreement-pairs-title">Coder pairs</h2>
+      {report.coders.length >= 2 && (
+        <figure className="card agreement-figure">
+          <CoderPairHeatmap
+            coders={report.coders}
+            pairs={report.byCoderPair.map((pair) => ({
+              coders: pair.coders,
+              alpha: pair.statistics.kripp_alpha_nominal,
+              percentAgreement: pair.statistics.percent_agreement_pairwise,
+            }))}
+            title="Krippendorff’s alpha for each pair of coders, all codes together; darker is higher"
+          />
+          <figcaption className="hint">Darker cells agree more; each cell names its α and verdict, and the table below repeats them.</figcaption>
+        </figure>
+      )}
       <div className="table-wrap card agreement-matrix-wrap">
         <table className="data-table agreement-table agreement-matrix">
           <caption className="visually-hidden">Krippendorff’s alpha and percent agreement for each pair of coders, all codes together</caption>

@@ -1,13 +1,15 @@
 /**
- * The Agreement tab: choose what to compare (unit, transcripts, coders, grouping, intervals),
- * compute the server's agreement report, and read it. Coders of a blind project are told why they
- * cannot see it rather than finding the tab empty.
+ * The Agreement tab: choose what to compare (a calibration round, or unit, transcripts and coders
+ * by hand; grouping, intervals), compute the server's agreement report, and read it. Coders of a
+ * blind project are told why they cannot see it rather than finding the tab empty, and see the
+ * rounds they coded in once the owner reveals them.
  */
 
 import { type FormEvent, useMemo, useState } from 'react';
 import type { UnitSpec } from '../../../../shared/agreement/segments/units';
 import type { AgreementQuery } from '../../../../shared/api/agreementQuery';
 import type { AgreementReport, DocumentSummary, Member, ProgressRow, Project } from '../../../../shared/api/responses';
+import type { RoundView } from '../../../../shared/api/rounds';
 import { decide } from '../../../../shared/authz';
 import { isConsensusLayer } from '../../../../shared/collab/layers';
 import type { Code } from '../../../../shared/collab/schema';
@@ -15,7 +17,8 @@ import { api } from '../../api';
 import { useAsync } from '../../hooks';
 import { LoadError, ProjectHeader } from '../../ui/parts';
 import { AgreementReportView } from './AgreementReportView';
-import { unitOptions } from './reading';
+import { AgreementSections } from './AgreementSections';
+import { roundUnitLabel, unitOptions } from './reading';
 
 const bootstrapDraws = 1000;
 const defaultWindowSize = 500;
@@ -23,33 +26,56 @@ const defaultSeed = 1;
 
 export function AgreementScreen({ projectId }: { projectId: string }) {
   const data = useAsync(async () => {
-    const [project, documents, members, progress, codes] = await Promise.all([
+    const [project, documents, members, progress, codes, rounds] = await Promise.all([
       api.project(projectId),
       api.documents(projectId),
       api.members(projectId),
       api.progress(projectId).catch(() => [] as ProgressRow[]),
       api.codes(projectId),
+      api.rounds(projectId),
     ]);
-    return { project, documents, members: members.members, progress, codes };
+    return { project, documents, members: members.members, progress, codes,
+      rounds,
+    };
   }, [projectId]);
 
   if (data.error) return <LoadError message={data.error.message} />;
   if (!data.data) return <main className="page muted">Loading agreement…</main>;
-  const { project, documents, members, progress, codes } = data.data;
+  const { project, documents, members, progress, codes, rounds } = data.data;
   const mayCompare = decide({ role: project.role, resource: 'other-layer', operation: 'read', blind: project.blind }).allowed;
+  // Owners and adjudicators read every round's numbers; everyone else a round once it is revealed.
+  const mayReadAllRounds = project.role === 'owner' || project.role === 'adjudicator';
+  const readableRounds = rounds.filter((round) => mayReadAllRounds || round.revealed);
 
   return (
     <main className="page agreement-page">
       <ProjectHeader project={project} tab="agreement" />
+      <AgreementSections projectId={projectId} current="report" />
       {!mayCompare ? (
-        <BlindNotice projectId={projectId} />
+        <>
+          <BlindNotice projectId={projectId} />
+          {readableRounds.length > 0 && (
+            <AgreementWorkbench
+              project={project}
+              documents={documents}
+              members={members}
+              progress={progress}
+              codes={codes}
+              rounds={readableRounds}
+              roundsOnly
+            />
+          )}
+        </>
       ) : documents.length === 0 ? (
         <div className="empty-state">
           <h2>No transcripts yet</h2>
           <p>Agreement compares how coders coded the same transcripts; import a transcript and code it first.</p>
         </div>
       ) : (
-        <AgreementWorkbench project={project} documents={documents} members={members} progress={progress} codes={codes} />
+        <AgreementWorkbench project={project} documents={documents} members={members} progress={progress} codes={codes}
+          rounds={readableRounds}
+          roundsOnly={false}
+        />
       )}
     </main>
   );
@@ -79,6 +105,8 @@ function BlindNotice({ projectId }: { projectId: string }) {
 }
 
 interface Settings {
+  /** A calibration round, which brings its own unit, transcripts, coders and codes; empty: chosen by hand. */
+  roundId: string;
   unit: UnitSpec['kind'];
   windowSize: string;
   documentIds: string[];
@@ -94,12 +122,18 @@ function AgreementWorkbench({
   members,
   progress,
   codes,
+  rounds,
+  roundsOnly,
 }: {
   project: Project;
   documents: DocumentSummary[];
   members: Member[];
   progress: ProgressRow[];
   codes: Code[];
+  /** The rounds whose numbers the caller may read, oldest first. */
+  rounds: RoundView[];
+  /** Only rounds can be compared (a coder of a blind project, once rounds are revealed). */
+  roundsOnly: boolean;
 }) {
   // Coders are members with codings; the consensus layer is the outcome of reconciling, not a coder.
   const codersWithCodings = useMemo(() => {
@@ -111,7 +145,9 @@ function AgreementWorkbench({
     return [...keys].sort((a, b) => (a === 'role' ? -1 : b === 'role' ? 1 : a.localeCompare(b)));
   }, [documents]);
 
+  const initialRound = new URLSearchParams(location.search).get('round');
   const [settings, setSettings] = useState<Settings>(() => ({
+    roundId: rounds.some((round) => round.id === initialRound) ? (initialRound as string) : roundsOnly ? (rounds.at(-1)?.id ?? '') : '',
     unit: 'turn',
     windowSize: String(defaultWindowSize),
     documentIds: documents.map((document) => document.id),
@@ -120,25 +156,37 @@ function AgreementWorkbench({
     intervals: false,
     seed: String(defaultSeed),
   }));
-  const [result, setResult] = useState<{ report: AgreementReport; settings: Settings } | null>(null);
+  const [result, setResult] = useState<{ report: AgreementReport; settings: Settings;
+    roundName: string | null;
+  } | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   const update = (patch: Partial<Settings>) => setSettings((current) => ({ ...current, ...patch }));
 
   const windowSize = Number(settings.windowSize);
   const seed = Number(settings.seed);
+  const round = rounds.find((entry) => entry.id === settings.roundId) ?? null;
+  const byHand = round === null;
   const problems = [
-    settings.documentIds.length === 0 && 'Choose at least one transcript.',
-    codersWithCodings.length > 0 && settings.coderIds.length < 2 && 'Choose at least two coders.',
-    settings.unit === 'window' && !(Number.isInteger(windowSize) && windowSize >= 10) && 'The window needs a whole number of at least 10 characters.',
+    byHand && settings.documentIds.length === 0 && 'Choose at least one transcript.',
+    byHand && codersWithCodings.length > 0 && settings.coderIds.length < 2 && 'Choose at least two coders.',
+    byHand &&
+      settings.unit === 'window' && !(Number.isInteger(windowSize) && windowSize >= 10) && 'The window needs a whole number of at least 10 characters.',
     settings.intervals && !(Number.isInteger(seed) && seed >= 0 && seed < 2 ** 31) && 'The seed must be a whole number from 0 to 2147483647.',
   ].filter((problem): problem is string => typeof problem === 'string');
 
   const compute = async (event: FormEvent) => {
     event.preventDefault();
     if (problems.length > 0) return;
-    const query: AgreementQuery = {
-      unit: settings.unit === 'window' ? { kind: 'window', size: windowSize } : { kind: settings.unit },
+    const query: AgreementQuery = round
+      ? {
+          roundId: round.id,
+          unit: { kind: 'turn' },
+          groupBy: settings.groupBy || undefined,
+          bootstrap: settings.intervals ? { draws: bootstrapDraws, seed } : undefined,
+        }
+      : {
+          unit: settings.unit === 'window' ? { kind: 'window', size: windowSize } : { kind: settings.unit },
       // Lists are sent only when narrowed, so "all" keeps the server's own defaults (every coder with codings in the chosen transcripts).
       documentIds: settings.documentIds.length === documents.length ? undefined : settings.documentIds,
       coderIds: settings.coderIds.length === codersWithCodings.length ? undefined : settings.coderIds,
@@ -148,7 +196,9 @@ function AgreementWorkbench({
     setBusy(true);
     setError(null);
     try {
-      setResult({ report: await api.agreement(project.id, query), settings });
+      setResult({ report: await api.agreement(project.id, query), settings,
+        roundName: round?.name ?? null,
+      });
     } catch (caught) {
       setError(caught instanceof Error ? caught.message : String(caught));
     } finally {
@@ -163,8 +213,34 @@ function AgreementWorkbench({
     <>
       <form className="card agreement-controls" onSubmit={compute} aria-labelledby="agreement-controls-title">
         <h2 id="agreement-controls-title">Compare coders</h2>
+        {(rounds.length > 0 || roundsOnly) && (
+          <div className="agreement-round-choice">
+            <label className="field">
+              <span>Calibration round</span>
+              <select value={settings.roundId} onChange={(e) => update({ roundId: e.target.value })}>
+                {!roundsOnly && <option value="">None: choose transcripts and coders below</option>}
+                {rounds.map((entry) => (
+                  <option key={entry.id} value={entry.id}>
+                    {entry.name} ({entry.status === 'open' ? `open, ${entry.submitted} of ${entry.coderIds.length} submitted` : 'closed'})
+                  </option>
+                ))}
+              </select>
+            </label>
+            {round && (
+              <p className="hint" data-testid="agreement-round-scope">
+                {round.documentIds.length} transcript
+                {round.documentIds.length === 1 ? '' : 's'}, {round.coderIds.length} coders,{' '}
+                {round.codeIds === null ? 'every code' : `${round.codeIds.length} code${round.codeIds.length === 1 ? '' : 's'}`}, by{' '}
+                {roundUnitLabel(round.unit)}; target α ≥ {round.targetAlpha.toFixed(3).replace(/^0/, '')}.{' '}
+                {round.status === 'open'
+                  ? 'The round is open: these are the live layers and may still change.'
+                  : 'The round is closed: its numbers come from the layers as they were when it closed.'}
+              </p>
+            )}
+          </div>
+        )}
         <div className="agreement-control-grid">
-          <div className="agreement-control">
+          <div className="agreement-control" hidden={!byHand}>
             <label className="field">
               <span>Unit of analysis</span>
               <select value={settings.unit} onChange={(e) => update({ unit: e.target.value as UnitSpec['kind'] })}>
@@ -184,7 +260,7 @@ function AgreementWorkbench({
             <p className="hint">A coder applied a code to a unit when one of their codings overlaps it.</p>
           </div>
 
-          <fieldset className="agreement-control agreement-choices">
+          <fieldset className="agreement-control agreement-choices" hidden={!byHand}>
             <legend>Transcripts</legend>
             <label className="check">
               <input
@@ -210,7 +286,7 @@ function AgreementWorkbench({
             </ul>
           </fieldset>
 
-          <fieldset className="agreement-control agreement-choices">
+          <fieldset className="agreement-control agreement-choices" hidden={!byHand}>
             <legend>Coders</legend>
             {codersWithCodings.length === 0 ? (
               <p className="hint">Nobody has coded yet.</p>
@@ -292,7 +368,7 @@ function AgreementWorkbench({
 
       {result ? (
         <div aria-busy={busy} className={busy ? 'agreement-results-busy' : undefined}>
-          <AgreementReportView report={result.report} codes={codes} projectName={project.name} />
+          <AgreementReportView report={result.report} codes={codes} projectName={project.name} roundName={result.roundName} />
         </div>
       ) : (
         !busy && (

@@ -77,11 +77,16 @@ export function downloadFile(fileName: string, content: string, type: string): v
   setTimeout(() => URL.revokeObjectURL(url), 0);
 }
 
-export function reportFileName(projectName: string, report: AgreementReport, extension: 'json' | 'csv'): string {
-  const project = projectName
+/** A name as a file-name part: lower-case ASCII letters and digits joined by hyphens. */
+function slug(name: string): string {
+  return name
     .toLowerCase()
     .replace(/[^a-z0-9]+/g, '-')
     .replace(/^-+|-+$/g, '');
+}
+
+export function reportFileName(projectName: string, report: AgreementReport, extension: 'json' | 'csv' | 'html', roundName?: string | null): string {
   const unit = report.unit.kind === 'window' ? `window${report.unit.size}` : report.unit.kind;
-  return `${project || 'project'}-agreement-${unit}${extension === 'csv' ? '-per-code' : ''}.${extension}`;
+  const round = roundName ? `-${slug(roundName) || 'round'}` : '';
+  return `${slug(projectName) || 'project'}-agreement${round}-${unit}${extension === 'csv' ? '-per-code' : ''}.${extension}`;
 }

@@ -6,6 +6,7 @@
 import type { UnitSpec } from '../../../../shared/agreement/segments/units';
 import { type AlphaThresholdKey, type VerdictLevel, verdictLevel } from '../../../../shared/agreement/verdict';
 import type { AgreementReport } from '../../../../shared/api/responses';
+import type { RoundUnit } from '../../../../shared/api/rounds';
 
 type Diagnostic = AgreementReport['diagnostics'][number];
 
@@ -55,6 +56,13 @@ export const unitOptions: { kind: UnitSpec['kind']; label: string }[] = [
   { kind: 'window', label: 'Window of N characters' },
   { kind: 'document', label: 'Whole transcript' },
 ];
+
+/** A round's unit in a sentence ("by speaker turn", "by the codings' own boundaries"). */
+export function roundUnitLabel(unit: RoundUnit): string {
+  if (unit.kind === 'continuum') return 'the codings’ own boundaries (unitized (k)uα)';
+  if (unit.kind === 'window') return `windows of ${unit.size} characters`;
+  return (unitOptions.find((option) => option.kind === unit.kind)?.label ?? unit.kind).toLowerCase();
+}
 
 export function unitDescription(unit: UnitSpec, count: number): string {
   const plural = count === 1 ? '' : 's';

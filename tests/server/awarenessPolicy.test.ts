@@ -14,6 +14,7 @@ import { documentNames } from '../../shared/collab/documentNames';
 import { eventually } from '../helpers/poll';
 import { connectProvider, type TestProvider } from '../helpers/providers';
 import { projectWithMembers, sampleTranscript, startTestServer, type TestServer, type TestUser } from '../helpers/server';
+import { createTestDatabase, postgresAvailable, redisAvailable, redisUrl, uniqueRedisPrefix } from '../helpers/services';
 
 type Awareness = awarenessProtocol.Awareness;
 type State = Record<string, unknown>;
@@ -335,4 +336,39 @@ describe('[A13] nobody changes or removes another client\'s presence', () => {
       expect(serverStateOf(name, leaving.doc.clientID)).toBeUndefined();
     });
   });
+});
+
+describe.skipIf(!(postgresAvailable && redisAvailable))('[A13][S1] presence relayed between instances over Redis', () => {
+  it('[A13][S1] what one instance relays is already bound and stripped: the coder on the other instance sees the owner without a caret, and itself as itself', async () => {
+    const database = await createTestDatabase();
+    const shared = { databaseUrl: database.url, redisUrl, redisPrefix: uniqueRedisPrefix() };
+    const one = await startTestServer(shared);
+    const two = await startTestServer(shared);
+    try {
+      const { owner, project, members } = await projectWithMembers(one, ['coder'], { blind: true });
+      const [coder] = members;
+      const documentId = (await owner.api.post(`/projects/${project.id}/documents`, { title: 'Interview', text: sampleTranscript })).body.id;
+      const name = documentNames.transcript(documentId);
+      const connectTo = async (on: TestServer, user: TestUser) => {
+        const connection = connectProvider(on.wsUrl, name, user.token);
+        cleanups.push(() => connection.destroy());
+        await connection.synced;
+        return connection;
+      };
+      const ownerOnOne = await connectTo(one, owner);
+      const coderOnTwo = await connectTo(two, coder);
+      awarenessOf(ownerOnOne).setLocalState({ user: { id: owner.id, name: 'Owner', color: '#2a6f97' }, cursor: caret });
+      awarenessOf(coderOnTwo).setLocalState({ user: { id: owner.id, name: 'Somebody else', color: '#112233' }, cursor: caret });
+      await eventually(() =>
+        expect(stateOf(awarenessOf(coderOnTwo), ownerOnOne.doc.clientID)).toEqual({ user: { id: owner.id, name: 'Owner', color: '#2a6f97' } }),
+      );
+      await eventually(() =>
+        expect(stateOf(awarenessOf(ownerOnOne), coderOnTwo.doc.clientID)).toEqual({ user: { id: coder.id, name: 'coder 0', color: '#112233' } }),
+      );
+    } finally {
+      await one.dispose();
+      await two.dispose();
+      await database.drop();
+    }
+  }, 60_000);
 });

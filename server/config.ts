@@ -61,6 +61,8 @@ export interface Limits {
   roundCodersMax: number;
   /** Websocket edits of a codebook within this quiet time become one codebook version. */
   codebookEditVersionDebounceMs: number;
+  /** How long an adjudicator's claim on a disagreement lasts unless renewed (SPEC Q3). */
+  reconciliationClaimTtlMs: number;
 }
 
 export interface CocodeConfig {
@@ -131,6 +133,7 @@ export const defaultLimits: Limits = {
   roundDocumentsMax: 500,
   roundCodersMax: 50,
   codebookEditVersionDebounceMs: 2_000,
+  reconciliationClaimTtlMs: 5 * 60_000,
 };
 
 const repoRoot = path.resolve(import.meta.dirname, '..');

@@ -5,7 +5,8 @@
  *
  * Extensions, in this order: authentication, the connection cap, the pre-authentication gate
  * (it must learn only of connections that will be established), update validation (it decodes the
- * update the later ones read), the size limits, coding validation, then the awareness policy
+ * update the later ones read), the size limits, coding validation, the server-only consensus maps
+ * (the reconciliation trail and claims, SPEC Q2), then the awareness policy
  * (presence bound to the connection's user, blind projects publishing no selections, SPEC A13).
  */
 import type { IncomingMessage } from 'node:http';
@@ -21,6 +22,7 @@ import { CodingValidationExtension } from './extensions/codingValidation';
 import { codingsPerLayerLimit } from './extensions/codingsPerLayerLimit';
 import { ConnectionLimitExtension } from './extensions/connectionLimit';
 import { documentSizeLimit } from './extensions/documentSizeLimit';
+import { ServerOnlyMapsExtension } from './extensions/serverOnlyMaps';
 import { transcriptLengthLimit } from './extensions/transcriptLengthLimit';
 import { UpdateLimitExtension } from './extensions/updateLimit';
 import { UpdateValidationExtension } from './extensions/updateValidation';
@@ -66,6 +68,7 @@ export function collabGates({ limits, authenticator, bridgeSockets, codebooks, p
       new UpdateValidationExtension(refusals),
       ...updateLimits.map((limit) => new UpdateLimitExtension(limit, refusals)),
       new CodingValidationExtension({ limits, codebooks, store: authenticator.store, refusals, log }),
+      new ServerOnlyMapsExtension(refusals),
       new AwarenessPolicyExtension(authenticator.store, bridgeSockets),
     ],
   };

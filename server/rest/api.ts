@@ -14,6 +14,7 @@ import { healthRoutes } from './healthRoutes';
 import { memberRoutes } from './memberRoutes';
 import { progressRoutes } from './progressRoutes';
 import { projectRoutes } from './projectRoutes';
+import { reconciliationRoutes } from './reconciliationRoutes';
 import { roundRoutes } from './roundRoutes';
 import { sameOriginWrites } from './sameOrigin';
 
@@ -37,6 +38,7 @@ export function restApi(services: Services, config: CocodeConfig, requireUser: R
     codingRoutes(services, schemas),
     healthRoutes(services),
     agreementRoutes(services),
+    reconciliationRoutes(services, config.limits),
     roundRoutes(services, schemas),
   );
   api.use(unknownRoute);

@@ -10,6 +10,7 @@ import { DocumentService } from './documents';
 import { ExchangeService } from './exchange';
 import { HealthService, type StoredDocumentProblems } from './health';
 import { ProjectService } from './projects';
+import { ReconciliationService } from './reconciliation';
 import { RoundService } from './rounds';
 
 export interface Services {
@@ -24,6 +25,7 @@ export interface Services {
   agreement: AgreementService;
   health: HealthService;
   exchange: ExchangeService;
+  reconciliation: ReconciliationService;
 }
 
 export function createServices(context: ServiceContext, problems: StoredDocumentProblems): Services {
@@ -46,5 +48,6 @@ export function createServices(context: ServiceContext, problems: StoredDocument
     agreement,
     health: new HealthService(context, access, problems),
     exchange: new ExchangeService(context, access, { projects, codebook, documents, codings }),
+    reconciliation: new ReconciliationService(context, access, codebook),
   };
 }

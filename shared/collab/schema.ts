@@ -8,15 +8,26 @@
  * - layer doc (one per document and coder) and consensus doc (one per document): map `codings`,
  *   codingId → Y.Map of {@link StoredCoding} fields. A nested map per coding lets a memo edit and a
  *   code change by two people merge instead of one overwriting the other.
+ * - consensus doc, besides `codings`: maps `decisions` (the reconciliation trail, decisionId →
+ *   {@link StoredDecision}), `merges` (mergeId → {@link StoredMerge}) and `claims` (disagreementId →
+ *   {@link StoredClaim}). Their values are plain JSON written whole by the server only; the
+ *   websocket refuses any client update that touches them (SPEC Q2).
  */
 import * as Y from 'yjs';
+import type { DecisionRecord, PlannedConsensusCoding } from '../reconcile';
 
 export const ydocKeys = {
   codebookCodes: 'codes',
   transcriptFragment: 'transcript',
   transcriptMeta: 'meta',
   layerCodings: 'codings',
+  consensusDecisions: 'decisions',
+  consensusMerges: 'merges',
+  consensusClaims: 'claims',
 } as const;
+
+/** The consensus doc's maps only the server writes (SPEC Q2). */
+export const serverOnlyConsensusKeys: readonly string[] = [ydocKeys.consensusDecisions, ydocKeys.consensusMerges, ydocKeys.consensusClaims];
 
 export const turnNodeName = 'paragraph';
 export const turnAttributes = { speaker: 'speaker', timestamp: 'timestamp' } as const;
@@ -276,4 +287,109 @@ export function observeCodes(doc: Y.Doc, listener: () => void): () => void {
   const map = codesMap(doc);
   map.observeDeep(listener);
   return () => map.unobserveDeep(listener);
+}
+
+// ---------------------------------------------------------------- reconciliation (consensus doc)
+
+/** One decision of the trail as stored: the core's record plus where it came from. Never changed once written. */
+export interface StoredDecision extends DecisionRecord {
+  id: string;
+  /** The auto-merge that made it (see {@link StoredMerge}); null for an adjudicator's decision. */
+  mergeId: string | null;
+  /** The consensus codings it wrote, in the order of `consensus`. */
+  consensusCodingIds: string[];
+}
+
+/** What undoing an auto-merge did. */
+export interface MergeUndo {
+  undoneBy: string;
+  undoneAt: string;
+  removed: string[];
+  /** Planned codings someone changed after the merge: left in place. */
+  keptEdited: string[];
+  alreadyRemoved: string[];
+}
+
+/** One auto-merge: what it wrote, so it can be undone exactly. `undo` is set once, when it is undone. */
+export interface StoredMerge {
+  id: string;
+  appliedBy: string;
+  appliedAt: string;
+  agreedOverlapRatioMin: number;
+  coders: string[];
+  decisionIds: string[];
+  codings: PlannedConsensusCoding[];
+  undo: MergeUndo | null;
+}
+
+/** An adjudicator working on a passage; it lapses at `expiresAt` unless renewed. */
+export interface StoredClaim {
+  disagreementId: string;
+  userId: string;
+  userName: string;
+  claimedAt: string;
+  expiresAt: string;
+}
+
+function plainEntries<T>(doc: Y.Doc, key: string): T[] {
+  const entries: T[] = [];
+  doc.getMap<unknown>(key).forEach((value) => {
+    if (value !== null && typeof value === 'object' && !(value instanceof Y.AbstractType)) entries.push(value as T);
+  });
+  return entries;
+}
+
+/** The decision trail, oldest first (ties: text order, then id). */
+export function readDecisions(doc: Y.Doc): StoredDecision[] {
+  return plainEntries<StoredDecision>(doc, ydocKeys.consensusDecisions).sort(
+    (a, b) => (a.decidedAt < b.decidedAt ? -1 : a.decidedAt > b.decidedAt ? 1 : 0) || a.start - b.start || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0),
+  );
+}
+
+/** Appends a decision; refuses to overwrite one (the trail is never edited). */
+export function appendDecision(doc: Y.Doc, decision: StoredDecision): void {
+  const map = doc.getMap<unknown>(ydocKeys.consensusDecisions);
+  if (map.has(decision.id)) throw new Error(`decision ${decision.id} is already recorded`);
+  map.set(decision.id, decision);
+}
+
+export function readMerges(doc: Y.Doc): StoredMerge[] {
+  return plainEntries<StoredMerge>(doc, ydocKeys.consensusMerges).sort((a, b) => (a.appliedAt < b.appliedAt ? -1 : a.appliedAt > b.appliedAt ? 1 : 0));
+}
+
+export function getMerge(doc: Y.Doc, id: string): StoredMerge | null {
+  const value = doc.getMap<unknown>(ydocKeys.consensusMerges).get(id);
+  return value !== null && typeof value === 'object' && !(value instanceof Y.AbstractType) ? (value as StoredMerge) : null;
+}
+
+/** Writes a merge whole (plain values are replaced, not patched). */
+export function putMerge(doc: Y.Doc, merge: StoredMerge): void {
+  doc.getMap<unknown>(ydocKeys.consensusMerges).set(merge.id, merge);
+}
+
+export function readClaims(doc: Y.Doc): StoredClaim[] {
+  return plainEntries<StoredClaim>(doc, ydocKeys.consensusClaims);
+}
+
+export function getClaim(doc: Y.Doc, disagreementId: string): StoredClaim | null {
+  const value = doc.getMap<unknown>(ydocKeys.consensusClaims).get(disagreementId);
+  return value !== null && typeof value === 'object' && !(value instanceof Y.AbstractType) ? (value as StoredClaim) : null;
+}
+
+export function putClaim(doc: Y.Doc, claim: StoredClaim): void {
+  doc.getMap<unknown>(ydocKeys.consensusClaims).set(claim.disagreementId, claim);
+}
+
+export function removeClaim(doc: Y.Doc, disagreementId: string): boolean {
+  const map = doc.getMap<unknown>(ydocKeys.consensusClaims);
+  if (!map.has(disagreementId)) return false;
+  map.delete(disagreementId);
+  return true;
+}
+
+/** Subscribe to any change of the claims (who works on which passage), e.g. to show them live. */
+export function observeClaims(doc: Y.Doc, listener: () => void): () => void {
+  const map = doc.getMap<unknown>(ydocKeys.consensusClaims);
+  map.observe(listener);
+  return () => map.unobserve(listener);
 }

@@ -8,6 +8,7 @@ import { CodebookScreen } from './features/codebook/CodebookScreen';
 import { CodingScreen } from './features/coding/CodingScreen';
 import { ProjectHomeScreen } from './features/projects/ProjectHomeScreen';
 import { ProjectListScreen } from './features/projects/ProjectListScreen';
+import { ReconcileScreen } from './features/reconciliation/ReconcileScreen';
 import { SettingsScreen } from './features/settings/SettingsScreen';
 import { useConnectionSummary } from './hooks';
 import { Link, navigate, paths, type Route, useRoute } from './router';
@@ -60,6 +61,8 @@ function Screen({ route }: { route: Route }) {
       return <AgreementScreen key={route.projectId} projectId={route.projectId} />;
     case 'rounds':
       return <RoundsScreen key={route.projectId} projectId={route.projectId} />;
+    case 'reconcile':
+      return <ReconcileScreen key={`${route.projectId}/${route.documentId}`} projectId={route.projectId} documentId={route.documentId} />;
     case 'coding':
       return <CodingScreen key={`${route.projectId}/${route.documentId}`} projectId={route.projectId} documentId={route.documentId} />;
     default:

@@ -7,6 +7,7 @@
  * Offsets are canonical (SPEC C1): UTF-16 code units into the source's plain text, where speaker
  * turns are joined by "\n". Converting to code points (REFI-QDA's unit) is the writers' job.
  */
+import type { StoredDecision } from '../../shared/collab/schema';
 import type { ProjectRole } from '../../shared/authz';
 
 export interface ExchangeUser {
@@ -72,6 +73,11 @@ export interface ExchangeNote {
   text: string;
 }
 
+/** A reconciliation decision on a source (SPEC Q4), as the consensus doc's trail stores it. */
+export interface ExchangeDecision extends StoredDecision {
+  sourceId: string;
+}
+
 export interface ExchangeProject {
   name: string;
   /** Project settings that travel with it. */
@@ -82,6 +88,8 @@ export interface ExchangeProject {
   codings: ExchangeCoding[];
   /** Project-level notes, where a format carries them (REFI-QDA). */
   notes?: ExchangeNote[];
+  /** The reconciliation trail, where the exporter may show it (owners and adjudicators). */
+  decisions?: ExchangeDecision[];
 }
 
 /** The canonical plain text of a source (SPEC C1). */

@@ -37,12 +37,12 @@ import type { ExportFormat } from '../../shared/api/requests';
 import { anchorRange, newCoding } from '../../shared/collab/codings';
 import { documentNames } from '../../shared/collab/documentNames';
 import { consensusLayerId, isConsensusLayer, layerDocumentName } from '../../shared/collab/layers';
-import { appendTurns, type Code, countCodings, putCode, putCoding, readCodes, readTurns, writeTranscriptMeta } from '../../shared/collab/schema';
+import { appendTurns, type Code, countCodings, putCode, putCoding, readCodes, readDecisions, readTurns, writeTranscriptMeta } from '../../shared/collab/schema';
 import { TranscriptIndex } from '../../shared/collab/transcriptIndex';
 import { hashPassword } from '../auth/passwords';
 import { newToken } from '../auth/tokens';
 import { DomainError, conflict, invalid, notFound, tooLarge, unsupported } from '../errors';
-import { type ExchangeCode, type ExchangeCoding, type ExchangeProject, type ExchangeSource, type ExchangeUser, sourceText } from '../exchange/model';
+import { type ExchangeCode, type ExchangeCoding, type ExchangeDecision, type ExchangeProject, type ExchangeSource, type ExchangeUser, sourceText } from '../exchange/model';
 import { readQdc, readQdpx, writeQdc, writeQdpx } from '../exchange/refi/index';
 import { codebookCsv } from '../exchange/tabular/codebookCsv';
 import { codedTranscriptHtml } from '../exchange/tabular/codedTranscriptHtml';
@@ -658,7 +658,14 @@ export class ExchangeService {
         users.push({ id: userId, name: former?.name || userId });
       }
     }
-    return { name: record.name, blind: record.blind, users, codes, sources, codings };
+    // The trail shows what every coder had: only for those who decide the consensus (SPEC Q1, Q4), and only with the consensus.
+    const decisions: ExchangeDecision[] = [];
+    const layer = options.layer ?? 'all';
+    const { may } = await this.access.membership(actor, projectId);
+    if ((layer === 'all' || layer === consensusLayerId) && may('consensus', 'write').allowed)
+      for (const document of documents)
+        for (const decision of await this.context.gateway.read(documentNames.consensus(document.id), readDecisions)) decisions.push({ ...decision, sourceId: document.id });
+    return { name: record.name, blind: record.blind, users, codes, sources, codings, ...(decisions.length > 0 ? { decisions } : {}) };
   }
 }
 

@@ -6,6 +6,7 @@
 import { zipSync } from 'fflate';
 import { invalid } from '../../errors';
 import type { ExchangeCode, ExchangeCoding, ExchangeProject, ExchangeSource } from '../model';
+import { describeDecision } from '../tabular/decisionsCsv';
 import { formatCodeDescription } from './codeDescription';
 import { guidFor } from './guid';
 import { codePointCounter, exportSourceText } from './text';
@@ -169,20 +170,21 @@ function prepareExport(project: ExchangeProject, options: RefiExportOptions): Pr
   }
 
   const codeGuids = new Map(project.codes.map((code) => [code.id, guidFor('code', code.id)]));
+  const decisionNotes = decisionNotesOf(project);
   const files: PreparedExport['files'] = [];
   if (project.sources.length > 0) {
     out.push('  <Sources>');
     for (const source of project.sources) {
-      const file = writeSource(source, codingsBySource.get(source.id) ?? [], { useCodePoints, inline: options.inlineText ?? false, userGuid, codeGuids }, out);
+      const file = writeSource(source, codingsBySource.get(source.id) ?? [], { useCodePoints, inline: options.inlineText ?? false, userGuid, codeGuids, decisionNotes }, out);
       if (file) files.push(file);
     }
     out.push('  </Sources>');
   }
 
   const notes = [...(options.note ? [{ id: 'cocode:project-note', title: 'Project note', text: options.note }] : []), ...(project.notes ?? [])];
-  if (notes.length > 0) {
+  if (notes.length + decisionNotes.notes.length > 0) {
     out.push('  <Notes>');
-    for (const note of notes) {
+    for (const note of [...notes, ...decisionNotes.notes]) {
       out.push(`    <Note${attributes([['guid', guidFor('note', note.id)], ['name', note.title]])}>`, `      <PlainTextContent>${escapeText(note.text)}</PlainTextContent>`, '    </Note>');
     }
     out.push('  </Notes>');
@@ -195,7 +197,7 @@ function prepareExport(project: ExchangeProject, options: RefiExportOptions): Pr
 function writeSource(
   source: ExchangeSource,
   codings: ExchangeCoding[],
-  context: { useCodePoints: boolean; inline: boolean; userGuid: (id: string) => string; codeGuids: Map<string, string> },
+  context: { useCodePoints: boolean; inline: boolean; userGuid: (id: string) => string; codeGuids: Map<string, string>; decisionNotes: DecisionNotes },
   out: string[],
 ): { path: string; text: string } | null {
   const guid = guidFor('source', source.id);
@@ -236,11 +238,38 @@ function writeSource(
         ['creatingUser', coding.createdBy ? context.userGuid(coding.createdBy) : selectionUser],
         ['creationDateTime', createdAt],
       ])}><CodeRef${attributes([['targetGUID', context.codeGuids.get(coding.codeId)]])}/></Coding>`,
-      '      </PlainTextSelection>',
     );
+    for (const noteId of context.decisionNotes.bySelection.get(coding.id) ?? []) out.push(`        <NoteRef${attributes([['targetGUID', guidFor('note', noteId)]])}/>`);
+    out.push('      </PlainTextSelection>');
   }
+  // Decisions that wrote nothing (a discard) have no selection to sit on: they are the source's notes.
+  for (const noteId of context.decisionNotes.bySource.get(source.id) ?? []) out.push(`      <NoteRef${attributes([['targetGUID', guidFor('note', noteId)]])}/>`);
   out.push('    </TextSource>');
   return context.inline ? null : { path: `sources/${fileName}`, text: exported.text };
+}
+
+interface DecisionNotes {
+  notes: { id: string; title: string; text: string }[];
+  /** Consensus coding id → the notes of the decisions that wrote it. */
+  bySelection: Map<string, string[]>;
+  /** Source id → the notes of its decisions that wrote no coding. */
+  bySource: Map<string, string[]>;
+}
+
+/** The reconciliation trail as Notes on the consensus selections each decision wrote (SPEC Q4). */
+function decisionNotesOf(project: ExchangeProject): DecisionNotes {
+  const names = { people: new Map(project.users.map((user) => [user.id, user.name])), codes: new Map(project.codes.map((code) => [code.id, code.name])) };
+  const exported = new Set(project.codings.filter((coding) => coding.layer.kind === 'consensus').map((coding) => coding.id));
+  const result: DecisionNotes = { notes: [], bySelection: new Map(), bySource: new Map() };
+  const attach = (map: Map<string, string[]>, key: string, noteId: string) => map.set(key, [...(map.get(key) ?? []), noteId]);
+  for (const decision of project.decisions ?? []) {
+    const noteId = `cocode:decision:${decision.id}`;
+    result.notes.push({ id: noteId, title: `Decision ${decision.start}–${decision.end}`, text: describeDecision(decision, names) });
+    const on = decision.consensusCodingIds.filter((id) => exported.has(id));
+    if (on.length === 0) attach(result.bySource, decision.sourceId, noteId);
+    for (const codingId of on) attach(result.bySelection, codingId, noteId);
+  }
+  return result;
 }
 
 /** The project as `project.qde` XML (source texts referenced as `internal://`, unless `inlineText`). */

@@ -48,6 +48,18 @@ function spans(codings: readonly { codeId: string; start: number; end: number }[
   return codings.length === 0 ? 'nothing' : codings.map((coding) => `${names.codes.get(coding.codeId) ?? coding.codeId} ${coding.start}–${coding.end}`).join('; ');
 }
 
+/** One decision in a few lines of words: the text of its REFI-QDA note. */
+export function describeDecision(decision: StoredDecision, names: TrailNames): string {
+  const person = (id: string) => names.people.get(id) ?? id;
+  return [
+    `Reconciliation decision ${decision.id} on ${decision.start}–${decision.end} (${decision.kinds.join(', ') || 'agreed'}): ${describeAction(decision.action, names)}.`,
+    `Decided by ${person(decision.decidedBy)} at ${decision.decidedAt}.`,
+    ...(decision.rationale ? [`Rationale: ${decision.rationale}`] : []),
+    ...decision.coderVersions.map((version) => `${person(version.coder)} had: ${spans(version.codings, names)}.`),
+    `Consensus: ${spans(decision.consensus, names)}.`,
+  ].join('\n');
+}
+
 export function decisionsCsv(documents: readonly DocumentDecisions[], names: TrailNames, options: CsvOptions = {}): string {
   const rows = documents.flatMap((document) =>
     document.decisions.map((decision) => [

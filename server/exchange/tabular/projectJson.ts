@@ -28,6 +28,7 @@ export function projectJson(project: ExchangeProject): string {
       codes: project.codes.map(codeEntry),
       sources: project.sources.map(sourceEntry),
       codings: project.codings.map(codingEntry),
+      ...(project.decisions?.length ? { decisions: project.decisions } : {}),
     },
   };
   return `${JSON.stringify(file, null, 2)}\n`;
@@ -119,6 +120,7 @@ function projectFileSchema(limits: Limits) {
       codes: z.array(code),
       sources: z.array(source),
       codings: z.array(coding),
+      decisions: z.array(z.looseObject({ id, sourceId: id })).optional(),
     }),
   });
 }
@@ -154,7 +156,9 @@ export function readProjectJson(text: string, limits: Limits = defaultLimits): E
     const more = result.error.issues.length - listed.length;
     throw invalid(`${listed.join('; ')}${more > 0 ? ` (and ${more} more)` : ''}`, 'invalid_project_file');
   }
-  const project: ExchangeProject = result.data.project;
+  // A trail is checked for shape only and not imported: it belongs to the project it was decided in.
+  const { name, blind, users, codes, sources, codings } = result.data.project;
+  const project: ExchangeProject = { name, blind, users, codes, sources, codings };
   checkCounts(project, limits);
   indexProject(project, 'project.');
   return project;

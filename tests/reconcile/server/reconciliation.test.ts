@@ -4,6 +4,7 @@
  * adjudicators, auto-merge preview/apply/undo, who may see any of it, and the websocket guard on
  * the server-only maps of the consensus doc.
  */
+import { unzipSync } from 'fflate';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { defaultConfig } from '../../../server/config';
@@ -392,5 +393,46 @@ describe('[Q2] the trail and claims are written by the server only', () => {
     connection.doc.getMap('codings').delete(created.body.id);
     await eventually(async () => expect(await consensus(document.id)).toEqual([]));
     expect(closes).toEqual([]);
+  });
+});
+
+describe('[Q4] the trail in the exports', () => {
+  it('the project JSON carries the decisions, the .qdpx a note on each consensus selection, the CSV one row per decision; coders get none', async () => {
+    const { document } = await codedDocument('Exported trail');
+    const list = (await adjudicator.api.get(`${base(document.id)}/disagreements${scope(coderA, coderB)}`)).body;
+    const [accepted, discarded] = list.disagreements;
+    for (const [passage, action] of [
+      [accepted, { kind: 'accept', coder: coderA.id }],
+      [discarded, { kind: 'discard' }],
+    ])
+      expect(
+        (await adjudicator.api.post(`${base(document.id)}/disagreements/${passage.id}/decision${scope(coderA, coderB)}`, { action, rationale: `why ${passage.text}` })).status,
+      ).toBe(201);
+
+    const json = (await owner.api.get(`/projects/${projectId}/export?format=json&document=${document.id}`)).body;
+    expect(json.project.decisions.map((decision: { rationale: string; sourceId: string }) => [decision.rationale, decision.sourceId])).toEqual([
+      [`why ${accepted.text}`, document.id],
+      [`why ${discarded.text}`, document.id],
+    ]);
+
+    const qdpx = await fetch(`${server.url}/api/projects/${projectId}/export?format=qdpx&document=${document.id}`, { headers: { authorization: `Bearer ${owner.token}` } });
+    const qde = new TextDecoder().decode(unzipSync(new Uint8Array(await qdpx.arrayBuffer()))['project.qde']);
+    expect(qde).toContain(`Rationale: why ${accepted.text}`);
+    expect(qde).toContain('adjudicator 0');
+    // The accepted decision's note hangs on its consensus selection, the discard's on the source.
+    expect(qde).toMatch(/<\/Coding>\s*<NoteRef targetGUID="[^"]+"\/>\s*<\/PlainTextSelection>/);
+    expect(qde).toMatch(/<NoteRef targetGUID="[^"]+"\/>\s*<\/TextSource>/);
+
+    const csv = await fetch(`${server.url}/api${base(document.id)}/decisions?format=csv`, { headers: { authorization: `Bearer ${owner.token}` } });
+    expect(csv.headers.get('content-type')).toMatch(/text\/csv/);
+    const rows = (await csv.text()).trim().split('\r\n');
+    expect(rows).toHaveLength(3);
+    expect(rows[1]).toContain('accept coder 2');
+    expect(rows[1]).toContain(`why ${accepted.text}`);
+    expect(rows[2]).toContain('discard');
+
+    const coderExport = await coderA.api.get(`/projects/${projectId}/export?format=json&document=${document.id}`);
+    expect(coderExport.status).toBe(200);
+    expect(coderExport.body.project.decisions).toBeUndefined();
   });
 });

@@ -74,6 +74,7 @@ export function AlphaBarChart({ bars, title, description }: { bars: readonly Alp
     <svg
       viewBox={`0 0 ${width} ${height}`}
       width="100%"
+      style={{ maxWidth: width }}
       role="img"
       aria-labelledby={`${id}-title ${id}-desc`}
       className="agreement-chart"
@@ -179,8 +180,8 @@ export function CoderPairHeatmap({
   const label = 130;
   const cell = Math.max(64, Math.min(110, 560 / Math.max(1, coders.length)));
   const width = label + coders.length * cell + 10;
-  const height = label / 2 + 24 + coders.length * cell + 10;
-  const top = label / 2 + 24;
+  const top = 30;
+  const height = top + coders.length * cell + 10;
   const pairOf = (a: string, b: string) =>
     pairs.find((pair) => (pair.coders[0] === a && pair.coders[1] === b) || (pair.coders[0] === b && pair.coders[1] === a));
   return (
@@ -282,10 +283,22 @@ export function RoundHistoryChart({
   const domain = alphaDomain(series.flatMap((line) => line.points.flatMap((point) => [point?.alpha, point?.interval?.lower])));
   const x = (index: number) => (rounds.length <= 1 ? (left + right) / 2 : left + (index / (rounds.length - 1)) * (right - left));
   const y = (value: number) => bottom - ((value - domain[0]) / (domain[1] - domain[0])) * (bottom - top);
+  // End labels sit at their line's last value, pushed apart so close values stay readable.
+  const labelY = new Map<string, number>();
+  const ends = series
+    .map((line) => ({ id: line.id, alpha: [...line.points].reverse().find((point) => typeof point?.alpha === 'number')?.alpha }))
+    .filter((end): end is { id: string; alpha: number } => typeof end.alpha === 'number')
+    .sort((a, b) => b.alpha - a.alpha);
+  let previous = Number.NEGATIVE_INFINITY;
+  for (const end of ends) {
+    previous = Math.max(y(end.alpha) + 4, previous + 14);
+    labelY.set(end.id, previous);
+  }
   return (
     <svg
       viewBox={`0 0 ${width} ${height}`}
       width="100%"
+      style={{ maxWidth: width }}
       role="img"
       aria-labelledby={`${id}-title ${id}-desc`}
       className="agreement-chart"
@@ -359,7 +372,7 @@ export function RoundHistoryChart({
               <Marker key={round} shape={markers[index % markers.length]} x={x(round)} y={y(point?.alpha as number)} colour={line.colour} />
             ))}
             {last && (
-              <text x={right + 10} y={y(last.point?.alpha as number) + 4} fill={ink}>
+              <text x={right + 10} y={labelY.get(line.id)} fill={ink}>
                 {clip(line.name, 16)} {formatStatistic(last.point?.alpha)}
               </text>
             )}

@@ -52,7 +52,10 @@ export function RoundsScreen({ projectId }: { projectId: string }) {
           </ul>
         )}
       </section>
-      {rounds.length > 0 && <RoundHistoryView project={project} codes={codes} />}
+      {rounds.length > 0 && (
+        // Computed again whenever a round opens, closes, is revealed or gets a submission.
+        <RoundHistoryView key={rounds.map((round) => `${round.id}:${round.status}:${round.revealed}:${round.submitted}`).join()} project={project} codes={codes} />
+      )}
     </main>
   );
 }

@@ -17,7 +17,7 @@ export function useAsync<T>(load: () => Promise<T>, deps: unknown[]): AsyncState
     loading: true,
   });
   const [generation, setGeneration] = useState(0);
-  // biome-ignore lint/correctness/useExhaustiveDependencies: the caller lists the loader's inputs in deps
+  // The caller lists the loader's inputs in deps.
   useEffect(() => {
     let cancelled = false;
     setState((previous) => ({ ...previous, loading: true }));

@@ -8,6 +8,7 @@ export type Route =
   | { screen: 'signin' }
   | { screen: 'register' }
   | { screen: 'projects' }
+  | { screen: 'account' }
   | { screen: 'project'; projectId: string }
   | { screen: 'codebook'; projectId: string }
   | { screen: 'settings'; projectId: string }
@@ -21,6 +22,7 @@ export const paths = {
   signin: () => '/signin',
   register: () => '/register',
   projects: () => '/',
+  account: () => '/account',
   project: (projectId: string) => `/p/${projectId}`,
   codebook: (projectId: string) => `/p/${projectId}/codebook`,
   settings: (projectId: string) => `/p/${projectId}/settings`,
@@ -35,6 +37,7 @@ export function parseRoute(pathname: string): Route {
   if (parts.length === 0) return { screen: 'projects' };
   if (parts.length === 1 && parts[0] === 'signin') return { screen: 'signin' };
   if (parts.length === 1 && parts[0] === 'register') return { screen: 'register' };
+  if (parts.length === 1 && parts[0] === 'account') return { screen: 'account' };
   if (parts[0] === 'p' && parts.length >= 2) {
     const projectId = parts[1];
     if (parts.length === 2) return { screen: 'project', projectId };

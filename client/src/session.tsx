@@ -4,6 +4,8 @@ import type { User } from '../../shared/api/responses';
 export interface Session {
   user: User;
   signOut: () => void;
+  /** The account was deleted: forget everything local and go to sign-in. */
+  accountEnded: () => void;
 }
 
 export const SessionContext = createContext<Session | null>(null);

@@ -150,9 +150,9 @@ export class CodingModel {
   close(): void {
     this.history.destroy();
     for (const cleanup of this.cleanups) cleanup();
-    for (const layer of this.layers) layer.document.close();
-    this.codebook.close();
-    this.transcript.close();
+    for (const layer of this.layers) void layer.document.close();
+    void this.codebook.close();
+    void this.transcript.close();
     this.listeners.clear();
   }
 }

@@ -5,6 +5,11 @@
  *
  * Every open document reports its state to a registry, so the header can show one honest
  * connection state on every screen.
+ *
+ * The offline copy (IndexedDB, for a coder's own layer) holds codings, memos and so quoted words:
+ * on a shared computer the next person must not read it. Copies are kept per user (the database
+ * name carries the user id), and sign-out, a signed-out start and another person signing in delete
+ * every copy that is not the signed-in person's.
  */
 import { HocuspocusProvider, HocuspocusProviderWebsocket, WebSocketStatus } from '@hocuspocus/provider';
 import { IndexeddbPersistence } from 'y-indexeddb';
@@ -31,7 +36,8 @@ export interface CollabDocument {
   subscribe(listener: () => void): () => void;
   /** Resolves when the first server sync arrived (never, if refused). */
   whenSynced: Promise<void>;
-  close(): void;
+  /** Stops syncing; resolves once the offline copy (if any) is closed. Closing twice is harmless. */
+  close(): Promise<void>;
 }
 
 /**
@@ -54,6 +60,62 @@ export function refusalText(reason: string): string {
   return reason.replace(accessRefusalPrefix, '') || 'access refused';
 }
 
+/** Every offline copy this app writes starts with this; nothing else of the origin does. */
+const offlineCachePrefix = 'cocode:';
+/** The user whose offline copies this page may keep and write; null while nobody is signed in. */
+let offlineCacheOwner: string | null = null;
+
+export function offlineCacheName(userId: string, documentName: string): string {
+  return `${offlineCachePrefix}${userId}:${documentName}`;
+}
+
+/** The names of this origin's IndexedDB databases (Chromium, Firefox 126+ and Safari list them). */
+async function databaseNames(): Promise<string[]> {
+  if (typeof indexedDB.databases !== 'function') return [];
+  const databases = await indexedDB.databases();
+  return databases.map((database) => database.name).filter((name): name is string => typeof name === 'string');
+}
+
+function deleteDatabase(name: string): Promise<void> {
+  return new Promise((resolve) => {
+    const request = indexedDB.deleteDatabase(name);
+    request.onsuccess = () => resolve();
+    request.onerror = () => resolve();
+    // Another tab still has it open: the deletion stays queued and completes when that tab lets go.
+    request.onblocked = () => resolve();
+  });
+}
+
+/**
+ * Makes `userId` the only person whose offline copies this browser keeps: every other cocode
+ * database (other people's, and copies from before caches were kept per user) is deleted.
+ * `null` deletes them all (signed out).
+ */
+export async function keepOfflineCachesOf(userId: string | null): Promise<void> {
+  offlineCacheOwner = userId;
+  const own = userId === null ? null : offlineCacheName(userId, '');
+  const doomed = (await databaseNames()).filter((name) => name.startsWith(offlineCachePrefix) && (own === null || !name.startsWith(own)));
+  await Promise.all(doomed.map(deleteDatabase));
+}
+
+/** Local changes not yet acknowledged by the server (signing out now would discard them). */
+export function hasUnsentChanges(): boolean {
+  return [...openDocuments].some((document) => document.state().unsynced);
+}
+
+/**
+ * Sign-out: closes every open document and the shared socket (so nothing is written after this),
+ * then deletes every offline copy.
+ */
+export async function forgetEverythingLocal(): Promise<void> {
+  await Promise.all([...openDocuments].map((document) => document.close()));
+  sharedSocket?.destroy();
+  sharedSocket = null;
+  socketStatus = WebSocketStatus.Disconnected;
+  await keepOfflineCachesOf(null);
+  notifyRegistry();
+}
+
 let sharedSocket: HocuspocusProviderWebsocket | null = null;
 let socketStatus: WebSocketStatus = WebSocketStatus.Disconnected;
 
@@ -65,8 +127,19 @@ function socket(): HocuspocusProviderWebsocket {
     socketStatus = status;
     notifyRegistry();
   });
-  // A socket can look open for a long time after the network went away; follow the browser's
-  // own online state so the page says "offline" at once and reconnects as soon as it is back.
+  watchOnlineState();
+  return sharedSocket;
+}
+
+let watchingOnlineState = false;
+
+/**
+ * A socket can look open for a long time after the network went away; follow the browser's own
+ * online state so the page says "offline" at once and reconnects as soon as it is back.
+ */
+function watchOnlineState() {
+  if (watchingOnlineState) return;
+  watchingOnlineState = true;
   window.addEventListener('offline', () => {
     sharedSocket?.disconnect();
     notifyRegistry();
@@ -75,7 +148,6 @@ function socket(): HocuspocusProviderWebsocket {
     void sharedSocket?.connect();
     notifyRegistry();
   });
-  return sharedSocket;
 }
 
 const openDocuments = new Set<CollabDocument>();
@@ -106,7 +178,7 @@ export function openDocument(name: string, options: OpenOptions = {}): CollabDoc
   const whenSynced = new Promise<void>((resolve) => {
     markSynced = resolve;
   });
-  const persistence = options.persistOffline ? new IndexeddbPersistence(`cocode:${name}`, doc) : null;
+  const persistence = options.persistOffline && offlineCacheOwner !== null ? new IndexeddbPersistence(offlineCacheName(offlineCacheOwner, name), doc) : null;
 
   const provider = new HocuspocusProvider({
     websocketProvider: socket(),
@@ -146,12 +218,13 @@ export function openDocument(name: string, options: OpenOptions = {}): CollabDoc
       return () => listeners.delete(listener);
     },
     whenSynced,
-    close() {
-      openDocuments.delete(handle);
+    async close() {
+      if (!openDocuments.delete(handle)) return;
       provider.destroy();
-      void persistence?.destroy();
+      const closing = persistence?.destroy();
       doc.destroy();
       notifyRegistry();
+      await closing;
     },
   };
   openDocuments.add(handle);

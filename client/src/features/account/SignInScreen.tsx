@@ -3,7 +3,7 @@ import type { User } from '../../../../shared/api/responses';
 import { api } from '../../api';
 import { Link, paths } from '../../router';
 
-export function SignInScreen({ mode, onSignedIn }: { mode: 'signin' | 'register'; onSignedIn: (user: User) => void }) {
+export function SignInScreen({ mode, onSignedIn }: { mode: 'signin' | 'register'; onSignedIn: (user: User) => Promise<void> }) {
   const [name, setName] = useState('');
   const [email, setEmail] = useState('');
   const [password, setPassword] = useState('');
@@ -16,7 +16,7 @@ export function SignInScreen({ mode, onSignedIn }: { mode: 'signin' | 'register'
     setBusy(true);
     setError(null);
     try {
-      onSignedIn(registering ? await api.register({ name, email, password }) : await api.login({ email, password }));
+      await onSignedIn(registering ? await api.register({ name, email, password }) : await api.login({ email, password }));
     } catch (caught) {
       setError(caught instanceof Error ? caught.message : String(caught));
     } finally {

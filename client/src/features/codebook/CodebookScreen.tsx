@@ -25,7 +25,7 @@ export function CodebookScreen({ projectId }: { projectId: string }) {
   useEffect(() => {
     const opened = openDocument(documentNames.codebook(projectId), { primary: true });
     setCodebook(opened);
-    return () => opened.close();
+    return () => void opened.close();
   }, [projectId]);
   if (project.error) return <LoadError message={project.error.message} />;
   if (!project.data || !codebook) return <main className="page muted">Loading codebook…</main>;

@@ -23,6 +23,7 @@ import { Link, paths } from '../../router';
 import { personColour, useSession } from '../../session';
 import { Presence } from '../../ui/Presence';
 import { LoadError } from '../../ui/parts';
+import { ExportMenu } from '../projects/ExportMenu';
 import { recentCodeIds, rememberRecentCode } from '../codebook/codebook';
 import { BoundaryAdjuster } from './BoundaryAdjuster';
 import { CodePicker } from './CodePicker';
@@ -229,7 +230,10 @@ function CodingWorkspace({ model, project, document, members }: { model: CodingM
             ))}
           </p>
         </div>
-        <Presence awareness={model.transcript.provider.awareness} place="transcript" />
+        <div className="header-actions">
+          <Presence awareness={model.transcript.provider.awareness} place="transcript" />
+          <ExportMenu project={project} documentId={document.id} />
+        </div>
       </div>
 
       {transcriptState.refused && (

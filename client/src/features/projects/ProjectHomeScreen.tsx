@@ -7,6 +7,8 @@ import { useAsync } from '../../hooks';
 import { Link, navigate, paths } from '../../router';
 import { useSession } from '../../session';
 import { Avatar, LoadError, ProjectHeader } from '../../ui/parts';
+import { ExportMenu } from './ExportMenu';
+import { TranscriptImport } from './TranscriptImport';
 
 /** Attributes shown as their own columns; any others are listed together. */
 const mainAttributes = ['role', 'site'];
@@ -23,12 +25,16 @@ export function ProjectHomeScreen({ projectId }: { projectId: string }) {
     return { project, documents, members: members.members, progress };
   }, [projectId]);
   const [importing, setImporting] = useState(false);
+  const [pasting, setPasting] = useState(false);
 
   if (data.error) return <LoadError message={data.error.message} />;
   if (!data.data) return <main className="page muted">Loading project…</main>;
   const { project, documents, members, progress } = data.data;
   const canImport = decide({ role: project.role, resource: 'transcript', operation: 'write', blind: project.blind }).allowed;
-  const coders = members.filter((member) => member.role !== 'viewer');
+  // In blind mode a coder or viewer gets only their own rows (SPEC A3): show only them, and say why.
+  const ownRowsOnly = !decide({ role: project.role, resource: 'other-layer', operation: 'read', blind: project.blind }).allowed;
+  const coders = ownRowsOnly ? members.filter((member) => member.userId === user.id) : members.filter((member) => member.role !== 'viewer');
+  const showConsensus = decide({ role: project.role, resource: 'consensus', operation: 'read', blind: project.blind }).allowed;
 
   return (
     <main className="page">
@@ -36,19 +42,38 @@ export function ProjectHomeScreen({ projectId }: { projectId: string }) {
         project={project}
         tab="transcripts"
         actions={
-          canImport && (
-            <button type="button" className="button primary" onClick={() => setImporting((open) => !open)} aria-expanded={importing}>
-              {importing ? 'Close import' : 'Import transcript'}
-            </button>
-          )
+          <div className="header-actions">
+            <ExportMenu project={project} />
+            {canImport && (
+              <button type="button" className="button primary" onClick={() => setImporting((open) => !open)} aria-expanded={importing}>
+                {importing ? 'Close import' : 'Import transcript'}
+              </button>
+            )}
+          </div>
         }
       />
       {importing && (
-        <ImportForm
-          projectId={projectId}
-          onImported={(document) => navigate(paths.coding(projectId, document.id))}
-          onCancel={() => setImporting(false)}
-        />
+        <>
+          <TranscriptImport projectId={projectId} onImported={data.reload} onClose={() => setImporting(false)} />
+          {pasting ? (
+            <ImportForm
+              projectId={projectId}
+              onImported={(document) => navigate(paths.coding(projectId, document.id))}
+              onCancel={() => setPasting(false)}
+            />
+          ) : (
+            <p className="paste-switch">
+              <button type="button" className="button ghost small" onClick={() => setPasting(true)}>
+                Or paste a transcript’s text
+              </button>
+            </p>
+          )}
+        </>
+      )}
+      {ownRowsOnly && documents.length > 0 && (
+        <p className="banner banner-info" data-testid="blind-progress-note">
+          Blind mode is on: you see your own codings only. Your colleagues’ progress stays hidden until an owner turns blind mode off.
+        </p>
       )}
       {documents.length === 0 ? (
         <div className="empty-state">
@@ -56,7 +81,15 @@ export function ProjectHomeScreen({ projectId }: { projectId: string }) {
           <p>{canImport ? 'Import a transcript to start coding.' : 'The project owner has not imported any transcripts yet.'}</p>
         </div>
       ) : (
-        <TranscriptTable projectId={projectId} documents={documents} coders={coders} progress={progress} me={user.id} />
+        <TranscriptTable
+          projectId={projectId}
+          documents={documents}
+          coders={coders}
+          progress={progress}
+          me={user.id}
+          ownRowsOnly={ownRowsOnly}
+          showConsensus={showConsensus}
+        />
       )}
     </main>
   );
@@ -68,12 +101,16 @@ function TranscriptTable({
   coders,
   progress,
   me,
+  ownRowsOnly,
+  showConsensus,
 }: {
   projectId: string;
   documents: DocumentSummary[];
   coders: Member[];
   progress: ProgressRow[];
   me: string;
+  ownRowsOnly: boolean;
+  showConsensus: boolean;
 }) {
   const count = (documentId: string, coderId: string) =>
     progress.find((row) => row.documentId === documentId && row.coderId === coderId)?.codings ?? 0;
@@ -88,7 +125,7 @@ function TranscriptTable({
             <th scope="col">Participant role</th>
             <th scope="col">Site</th>
             <th scope="col">
-              Codings per coder <span className="muted">(counts only)</span>
+              {ownRowsOnly ? 'Your codings' : 'Codings per coder'} <span className="muted">(counts only)</span>
             </th>
           </tr>
         </thead>
@@ -128,16 +165,18 @@ function TranscriptTable({
                         </li>
                       );
                     })}
-                    <li className="progress-row consensus">
-                      <span className="avatar avatar-small consensus-avatar" aria-hidden="true">
-                        ✓
-                      </span>
-                      <span className="progress-name">Consensus</span>
-                      <span className="progress-bar" aria-hidden="true">
-                        <span style={{ width: `${(count(document.id, consensusLayerId) / maxCount) * 100}%` }} />
-                      </span>
-                      <span className="progress-count">{count(document.id, consensusLayerId)}</span>
-                    </li>
+                    {showConsensus && (
+                      <li className="progress-row consensus">
+                        <span className="avatar avatar-small consensus-avatar" aria-hidden="true">
+                          ✓
+                        </span>
+                        <span className="progress-name">Consensus</span>
+                        <span className="progress-bar" aria-hidden="true">
+                          <span style={{ width: `${(count(document.id, consensusLayerId) / maxCount) * 100}%` }} />
+                        </span>
+                        <span className="progress-count">{count(document.id, consensusLayerId)}</span>
+                      </li>
+                    )}
                   </ul>
                 </td>
               </tr>

@@ -2,6 +2,7 @@ import { type FormEvent, useState } from 'react';
 import { decide, type ProjectRole, projectRoles } from '../../../../shared/authz';
 import { api } from '../../api';
 import { useAsync } from '../../hooks';
+import { navigate, paths } from '../../router';
 import { useSession } from '../../session';
 import { Avatar, LoadError, ProjectHeader, RoleBadge, roleLabel } from '../../ui/parts';
 
@@ -40,11 +41,23 @@ export function SettingsScreen({ projectId }: { projectId: string }) {
 
   const invite = (event: FormEvent) => {
     event.preventDefault();
+    // The answer is the same whether or not the email has an account (SPEC A8), so the words are too.
     void run(async () => {
       const result = await api.addMember(projectId, { email, role });
       setEmail('');
       return result;
-    }, `${email} was added. If they have no account yet, they can now register with this email.`);
+    }, `${email} can now join as ${roleLabel(role).toLowerCase()}: if they have an account they see the project at once, otherwise they join when they register with this email.`);
+  };
+
+  const leave = async () => {
+    if (!window.confirm(`Leave “${project.name}”? You lose access at once; your codings stay in the project.`)) return;
+    setMessage(null);
+    try {
+      await api.leaveProject(projectId);
+      navigate(paths.projects());
+    } catch (caught) {
+      setMessage({ tone: 'error', text: `You cannot leave yet: ${caught instanceof Error ? caught.message : String(caught)}` });
+    }
   };
 
   return (
@@ -167,6 +180,11 @@ export function SettingsScreen({ projectId }: { projectId: string }) {
             <span>Blind mode {project.blind ? 'on' : 'off'}</span>
           </label>
           {!isOwner && <p className="hint">Only project owners change this.</p>}
+          <h3>Leave this project</h3>
+          <p>You lose access at once; the codings you made stay in the project. The last owner hands over to another owner first.</p>
+          <button type="button" className="button danger ghost" onClick={() => void leave()}>
+            Leave this project
+          </button>
           <h3>Roles</h3>
           <dl className="role-list">
             {projectRoles.map((candidate) => (

@@ -36,8 +36,19 @@ import type {
   PseudonymMapping,
   User,
 } from '../../shared/api/responses';
+import type {
+  AutoMergePreview,
+  AutoMergeResult,
+  AutoMergeUndoResult,
+  DecideBody,
+  DecisionResult,
+  DecisionTrail,
+  DisagreementList,
+  ReconcileScope,
+} from '../../shared/api/reconciliation';
 import type { CodeHistoryEntry, RoundHistory, RoundView } from '../../shared/api/rounds';
 import type { LayerSelector } from '../../shared/collab/layers';
+import type { StoredClaim } from '../../shared/collab/schema';
 
 export class ApiError extends Error {
   constructor(
@@ -156,6 +167,14 @@ function fileForm(fields: Record<string, string | Blob | Blob[] | undefined>): F
 }
 
 const project = (projectId: string) => `/projects/${encodeURIComponent(projectId)}`;
+const transcript = (projectId: string, documentId: string) => `${project(projectId)}/documents/${encodeURIComponent(documentId)}`;
+
+/** A reconciliation scope as its query string: a round's coders, or listed ones (none: every coder with codings). */
+function scopeQuery(scope: ReconcileScope): string {
+  if (scope.roundId) return `?round=${encodeURIComponent(scope.roundId)}`;
+  if (scope.coders) return `?coders=${scope.coders.map(encodeURIComponent).join(',')}`;
+  return '';
+}
 
 export const api = {
   me: () => request<{ user: User }>('GET', '/me').then((r) => r.user),
@@ -237,4 +256,20 @@ export const api = {
   roundHistory: (projectId: string) => request<RoundHistory>('GET', `${project(projectId)}/rounds/history`),
   codeHistory: (projectId: string, codeId: string) =>
     request<CodeHistoryEntry[]>('GET', `${project(projectId)}/codes/${encodeURIComponent(codeId)}/history`),
+
+  disagreements: (projectId: string, documentId: string, scope: ReconcileScope) =>
+    request<DisagreementList>('GET', `${transcript(projectId, documentId)}/disagreements${scopeQuery(scope)}`),
+  claimDisagreement: (projectId: string, documentId: string, disagreementId: string, scope: ReconcileScope) =>
+    request<StoredClaim>('POST', `${transcript(projectId, documentId)}/disagreements/${encodeURIComponent(disagreementId)}/claim${scopeQuery(scope)}`),
+  releaseDisagreement: (projectId: string, documentId: string, disagreementId: string) =>
+    request<void>('DELETE', `${transcript(projectId, documentId)}/disagreements/${encodeURIComponent(disagreementId)}/claim`),
+  decideDisagreement: (projectId: string, documentId: string, disagreementId: string, scope: ReconcileScope, body: DecideBody) =>
+    request<DecisionResult>('POST', `${transcript(projectId, documentId)}/disagreements/${encodeURIComponent(disagreementId)}/decision${scopeQuery(scope)}`, body),
+  decisionTrail: (projectId: string, documentId: string) => request<DecisionTrail>('GET', `${transcript(projectId, documentId)}/decisions`),
+  previewAutoMerge: (projectId: string, documentId: string, scope: ReconcileScope) =>
+    request<AutoMergePreview>('POST', `${transcript(projectId, documentId)}/automerge/preview${scopeQuery(scope)}`, {}),
+  applyAutoMerge: (projectId: string, documentId: string, scope: ReconcileScope, planId: string) =>
+    request<AutoMergeResult>('POST', `${transcript(projectId, documentId)}/automerge${scopeQuery(scope)}`, { planId }),
+  undoAutoMerge: (projectId: string, documentId: string, mergeId: string) =>
+    request<AutoMergeUndoResult>('POST', `${transcript(projectId, documentId)}/automerge/${encodeURIComponent(mergeId)}/undo`),
 };

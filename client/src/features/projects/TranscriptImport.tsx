@@ -51,7 +51,8 @@ function speakerPatternField(choice: PatternChoice, speakerNames: string): strin
 
 function describePattern(pattern: DocumentPreview['speakerPattern']): string {
   if (typeof pattern !== 'string') return `the speakers ${pattern.speakers.join(', ')}`;
-  return patternLabels[pattern as PatternChoice]?.toLowerCase() ?? pattern;
+  const label = patternLabels[pattern as PatternChoice] ?? pattern;
+  return label.charAt(0).toLowerCase() + label.slice(1);
 }
 
 export function TranscriptImport({ projectId, onImported, onClose }: { projectId: string; onImported: () => void; onClose: () => void }) {
@@ -226,7 +227,7 @@ export function TranscriptImport({ projectId, onImported, onClose }: { projectId
       </div>
       <div className="form-actions">
         <button type="button" className="button primary" disabled={running || pending === 0} onClick={() => void importAll()}>
-          {running ? 'Importing…' : pending === 1 ? 'Import 1 file' : `Import ${pending} files`}
+          {running ? 'Importing…' : pending === 0 ? (queue.length > 0 ? 'All imported' : 'Import') : pending === 1 ? 'Import 1 file' : `Import ${pending} files`}
         </button>
       </div>
     </section>

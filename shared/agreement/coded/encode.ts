@@ -104,13 +104,8 @@ export function finishEncoding(provisional: ProvisionalCoding): EncodedMatrix {
   const coderCount = keptCoderColumns.length;
   let codes: Int32Array;
   if (coderCount === columnCount) {
-    // Every coder kept: recoded in place, in one flat loop. It runs once per file, before the
-    // optimizing compiler has compiled it, so the fewer steps per cell the better.
     codes = provisionalCodes.subarray(0, unitCount * columnCount);
-    for (let cell = 0; cell < codes.length; cell++) {
-      const code = codes[cell];
-      if (code !== MISSING) codes[cell] = finalCode[code];
-    }
+    recodeInPlace(codes, finalCode);
   } else {
     codes = new Int32Array(unitCount * coderCount);
     for (let unit = 0; unit < unitCount; unit++) {
@@ -130,4 +125,16 @@ export function finishEncoding(provisional: ProvisionalCoding): EncodedMatrix {
     keptCoderColumns,
     emptyCoderColumns,
   };
+}
+
+/**
+ * Every coder kept: the cells recoded in place, in one flat loop of its own. It runs once per file,
+ * mostly before the optimizing compiler has compiled it, and a small function is compiled sooner.
+ */
+function recodeInPlace(codes: Int32Array, finalCode: Int32Array): void {
+  const cellCount = codes.length;
+  for (let cell = 0; cell < cellCount; cell++) {
+    const code = codes[cell];
+    if (code !== MISSING) codes[cell] = finalCode[code];
+  }
 }

@@ -36,7 +36,8 @@ describe.runIf(browserTestsEnabled())('security headers', () => {
   it('[A11] signing in, coding live and the agreement tab raise no content-security-policy violation', { timeout: 90_000 }, async () => {
     const { environment, projectId } = suite;
     const violations: string[] = [];
-    const { context, page } = await signedInPage(environment, 'lead@demo.cocode');
+    // A coder: for an owner the transcript is editable text, where Enter splits a turn.
+    const { context, page } = await signedInPage(environment, 'coder1@demo.cocode');
     try {
       page.on('console', (message) => {
         if (/Content Security Policy|Refused to/i.test(message.text())) violations.push(message.text());

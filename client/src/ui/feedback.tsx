@@ -9,6 +9,11 @@ export function failureText(caught: unknown): string {
   return caught instanceof Error ? caught.message : String(caught);
 }
 
+/** A failed call as the line to show under the form that made it. */
+export function failureFeedback(caught: unknown): Feedback {
+  return { tone: 'error', text: failureText(caught) };
+}
+
 export function FeedbackLine({ feedback }: { feedback: Feedback }) {
   if (!feedback) return null;
   return feedback.tone === 'ok' ? (

@@ -12,7 +12,7 @@ import type { Code } from '../../../../shared/collab/schema';
 import { api } from '../../api';
 import { useAsync } from '../../hooks';
 import { Link, paths } from '../../router';
-import { failureOf, type Outcome, OutcomeLine } from './outcome';
+import { type Feedback, FeedbackLine, failureFeedback } from '../../ui/feedback';
 import { LoadError, ProjectHeader } from '../../ui/parts';
 import { AgreementSections } from '../agreement/AgreementSections';
 import { roundUnitLabel } from '../agreement/reading';
@@ -88,7 +88,7 @@ function CreateRound({
   const [unit, setUnit] = useState<RoundUnit['kind']>('turn');
   const [windowSize, setWindowSize] = useState('500');
   const [target, setTarget] = useState(defaultTargetAlpha.toFixed(3));
-  const [feedback, setFeedback] = useState<Outcome>(null);
+  const [feedback, setFeedback] = useState<Feedback>(null);
   const [busy, setBusy] = useState(false);
   const toggle = (list: string[], id: string, on: boolean) => (on ? [...list, id] : list.filter((item) => item !== id));
   const targetValue = Number(target);
@@ -119,7 +119,7 @@ function CreateRound({
       setName('');
       onCreated();
     } catch (caught) {
-      setFeedback(failureOf(caught));
+      setFeedback(failureFeedback(caught));
     } finally {
       setBusy(false);
     }
@@ -211,7 +211,7 @@ function CreateRound({
             {busy ? 'Creating…' : 'Create round'}
           </button>
           <div role="status" className="agreement-compute-status">
-            {problems.length > 0 ? <span className="form-error">{problems.join(' ')}</span> : <OutcomeLine outcome={feedback} />}
+            {problems.length > 0 ? <span className="form-error">{problems.join(' ')}</span> : <FeedbackLine feedback={feedback} />}
           </div>
         </div>
       </form>
@@ -232,7 +232,7 @@ function RoundCard({
   documents: { id: string; title: string }[];
   onChanged: () => void;
 }) {
-  const [feedback, setFeedback] = useState<Outcome>(null);
+  const [feedback, setFeedback] = useState<Feedback>(null);
   const [revealOnClose, setRevealOnClose] = useState(false);
   const [busy, setBusy] = useState(false);
   const owner = project.role === 'owner';
@@ -251,7 +251,7 @@ function RoundCard({
       setFeedback({ tone: 'ok', text: done });
       onChanged();
     } catch (caught) {
-      setFeedback(failureOf(caught));
+      setFeedback(failureFeedback(caught));
     } finally {
       setBusy(false);
     }
@@ -345,7 +345,7 @@ function RoundCard({
         )}
         {!decides && !round.revealed && !open && <span className="hint">Its agreement is shown to you once the owner reveals the round.</span>}
       </div>
-      <OutcomeLine outcome={feedback} />
+      <FeedbackLine feedback={feedback} />
     </li>
   );
 }

@@ -16,7 +16,7 @@ import { api } from '../../api';
 import { useAsync } from '../../hooks';
 import { navigate, paths } from '../../router';
 import { useSession } from '../../session';
-import { failureOf, type Outcome, OutcomeLine } from '../calibration/outcome';
+import { type Feedback, FeedbackLine, failureFeedback } from '../../ui/feedback';
 import { LoadError, ProjectHeader } from '../../ui/parts';
 import { AgreementSections } from '../agreement/AgreementSections';
 import { liveClaimsByPassage, useLiveConsensus } from './liveConsensus';
@@ -260,7 +260,7 @@ function AutoMerge({
   onChanged: () => void;
 }) {
   const [preview, setPreview] = useState<AutoMergePreview | null>(null);
-  const [feedback, setFeedback] = useState<Outcome>(null);
+  const [feedback, setFeedback] = useState<Feedback>(null);
   const [busy, setBusy] = useState(false);
   const undoable = [...merges].reverse().find((merge) => merge.undo === null) ?? null;
   const run = async (action: () => Promise<string>) => {
@@ -269,7 +269,7 @@ function AutoMerge({
     try {
       setFeedback({ tone: 'ok', text: await action() });
     } catch (caught) {
-      setFeedback(failureOf(caught));
+      setFeedback(failureFeedback(caught));
     } finally {
       setBusy(false);
     }
@@ -326,7 +326,7 @@ function AutoMerge({
           </div>
         </div>
       )}
-      <OutcomeLine outcome={feedback} />
+      <FeedbackLine feedback={feedback} />
     </div>
   );
 }
@@ -366,7 +366,7 @@ function Disagreement({
   onCodesChanged: () => void;
 }) {
   const [rationale, setRationale] = useState('');
-  const [feedback, setFeedback] = useState<Outcome>(null);
+  const [feedback, setFeedback] = useState<Feedback>(null);
   const [busy, setBusy] = useState(false);
   const activeCodes = codes.filter((code) => !code.archived);
   const passageCodes = item.codes.map((code) => code.codeId);
@@ -409,7 +409,7 @@ function Disagreement({
       setFeedback({ tone: 'ok', text: `Decided: ${result.progress.resolved} of ${result.progress.total} resolved.` });
       onDecided();
     } catch (caught) {
-      setFeedback(failureOf(caught));
+      setFeedback(failureFeedback(caught));
     } finally {
       setBusy(false);
     }
@@ -563,7 +563,7 @@ function Disagreement({
           </fieldset>
         </div>
       </details>
-      <OutcomeLine outcome={feedback} />
+      <FeedbackLine feedback={feedback} />
 
       <p className="reconcile-codes-line">
         Codes here:{' '}
@@ -616,7 +616,7 @@ function CodeDefinition({ project, code, onClose, onSaved }: { project: Project;
     exclusion: code?.exclusion ?? '',
     example: code?.example ?? '',
   }));
-  const [feedback, setFeedback] = useState<Outcome>(null);
+  const [feedback, setFeedback] = useState<Feedback>(null);
   const [history, setHistory] = useState<CodeHistoryEntry[] | null>(null);
   if (!code) return <p className="muted">This code is no longer in the codebook.</p>;
   const save = async () => {
@@ -626,7 +626,7 @@ function CodeDefinition({ project, code, onClose, onSaved }: { project: Project;
       setFeedback({ tone: 'ok', text: 'Saved to the codebook.' });
       onSaved();
     } catch (caught) {
-      setFeedback(failureOf(caught));
+      setFeedback(failureFeedback(caught));
     }
   };
   const labels: Record<keyof typeof fields, string> = { definition: 'Definition', inclusion: 'Include when', exclusion: 'Exclude when', example: 'Example' };
@@ -653,12 +653,12 @@ function CodeDefinition({ project, code, onClose, onSaved }: { project: Project;
         <button
           type="button"
           className="button small ghost"
-          onClick={() => api.codeHistory(project.id, code.id).then(setHistory, (caught) => setFeedback(failureOf(caught)))}
+          onClick={() => api.codeHistory(project.id, code.id).then(setHistory, (caught) => setFeedback(failureFeedback(caught)))}
         >
           Code history
         </button>
       </div>
-      <OutcomeLine outcome={feedback} />
+      <FeedbackLine feedback={feedback} />
       {history && (
         <ol className="codebook-changes" data-testid="code-history">
           {history.length === 0 && <li>No recorded change yet.</li>}

@@ -5,6 +5,7 @@
  * page loads nothing (inline CSS, no scripts, a Content-Security-Policy that forbids both), so it
  * opens from a mail attachment or an archive years later exactly as it was exported.
  */
+import { escapeHtml, standaloneHtmlPage } from '../../../shared/html';
 import { invalid, notFound } from '../../errors';
 import type { ExchangeLayer, ExchangeProject, ExchangeSource } from '../model';
 import {
@@ -48,25 +49,15 @@ export function codedTranscriptHtml(project: ExchangeProject, sourceId: string, 
     .filter((resolved) => resolved.coding.sourceId === sourceId && shownKeys.has(layerKey(resolved.coding.layer)))
     .sort(compareNesting);
 
-  const title = `${source.title} — ${project.name}`;
-  return [
-    '<!DOCTYPE html>',
-    '<html lang="en">',
-    '<head>',
-    '<meta charset="utf-8">',
-    `<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'">`,
-    '<meta name="viewport" content="width=device-width, initial-scale=1">',
-    `<title>${escapeHtml(title)}</title>`,
-    `<style>${pageCss}</style>`,
-    '</head>',
-    '<body>',
-    headerHtml(project, source, layers.map((layer) => layerLabel(layer, index.usersById)), options.exportedAt),
-    `<main class="transcript">\n${turnsHtml(source, codings)}\n</main>`,
-    legendHtml(index, codings),
-    '</body>',
-    '</html>',
-    '',
-  ].join('\n');
+  return standaloneHtmlPage({
+    title: `${source.title} — ${project.name}`,
+    css: pageCss,
+    body: [
+      headerHtml(project, source, layers.map((layer) => layerLabel(layer, index.usersById)), options.exportedAt),
+      `<main class="transcript">\n${turnsHtml(source, codings)}\n</main>`,
+      legendHtml(index, codings),
+    ].join('\n'),
+  });
 }
 
 const layerKey = (layer: ExchangeLayer) => (layer.kind === 'consensus' ? 'consensus' : `coder:${layer.userId}`);
@@ -209,13 +200,6 @@ function legendHtml(index: ProjectIndex, codings: ResolvedCoding[]): string {
     '</table>',
     '</section>',
   ].join('\n');
-}
-
-const htmlEscapes: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
-
-/** Safe in element content and in double-quoted attribute values. */
-export function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, (character) => htmlEscapes[character]);
 }
 
 // Outer marks pad further above and below the line than the marks nested in them, so each

@@ -7,6 +7,7 @@
 import { renderToStaticMarkup } from 'react-dom/server';
 import { verdictRule } from '../../../../shared/agreement/verdict';
 import type { AgreementReport } from '../../../../shared/api/responses';
+import { standaloneHtmlPage } from '../../../../shared/html';
 import { AlphaBarChart, CoderPairHeatmap } from './charts';
 import { formatInterval, formatPercent, formatStatistic, readableDiagnostic, severityIcons, unitDescription, verdictFor } from './reading';
 
@@ -210,23 +211,10 @@ function StandaloneReport({ report, context }: { report: AgreementReport; contex
   );
 }
 
-const escapeHtml = (text: string) => text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
-
 export function agreementReportHtml(report: AgreementReport, context: ReportHtmlContext): string {
-  const body = renderToStaticMarkup(<StandaloneReport report={report} context={context} />);
-  const title = `Intercoder agreement — ${context.projectName}${context.roundName ? ` — ${context.roundName}` : ''}`;
-  return [
-    '<!DOCTYPE html>',
-    '<html lang="en">',
-    '<head>',
-    '<meta charset="utf-8">',
-    `<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'">`,
-    '<meta name="viewport" content="width=device-width, initial-scale=1">',
-    `<title>${escapeHtml(title)}</title>`,
-    `<style>${pageCss}</style>`,
-    '</head>',
-    `<body>${body}</body>`,
-    '</html>',
-    '',
-  ].join('\n');
+  return standaloneHtmlPage({
+    title: `Intercoder agreement — ${context.projectName}${context.roundName ? ` — ${context.roundName}` : ''}`,
+    css: pageCss,
+    body: renderToStaticMarkup(<StandaloneReport report={report} context={context} />),
+  });
 }

@@ -21,6 +21,7 @@ import {
   unitDescription,
   verdictFor,
 } from './reading';
+import { alphaBars, CellColumns, CellHeaders, pairCells, VerdictBadge } from './reportParts';
 
 type Diagnostic = AgreementReport['diagnostics'][number];
 type Cell = AgreementReport['overall'];
@@ -181,21 +182,6 @@ function Stat({ name, value, interval, help }: { name: string; value: string; in
   );
 }
 
-function VerdictBadge({ alpha, reason }: { alpha: number | null | undefined; reason?: string }) {
-  const verdict = verdictFor(alpha);
-  return (
-    <span className="agreement-verdict-wrap">
-      <span className={`agreement-verdict verdict-${verdict.level}`}>
-        <span aria-hidden="true" className="agreement-verdict-icon">
-          {verdict.icon}
-        </span>{' '}
-        {verdict.label}
-      </span>
-      {verdict.level === 'undefined' && reason && <span className="agreement-reason">{reason}</span>}
-    </span>
-  );
-}
-
 /** The first sentence of a diagnostic: enough to say why a value is missing, in a table cell. */
 function firstSentence(text: string): string {
   const end = text.search(/\.\s/);
@@ -237,12 +223,7 @@ function CodeTable({ report, colours, names, withIntervals }: { report: Agreemen
       {report.byCode.length > 0 && (
         <figure className="card agreement-figure">
           <AlphaBarChart
-            bars={rows.map((code) => ({
-              id: code.codeId,
-              name: code.name,
-              alpha: code.statistics.kripp_alpha_nominal,
-              interval: code.intervals.kripp_alpha_nominal,
-            }))}
+            bars={alphaBars(rows)}
             title="Krippendorff’s alpha per code"
             description={`One bar per code, in the table's order; dashed lines at .667 (tentative) and .800 (reliable)${withIntervals ? '; whiskers show the 95% bootstrap interval' : ''}. The table below gives the same values.`}
           />
@@ -353,11 +334,7 @@ function CoderPairMatrix({ report }: { report: AgreementReport }) {
         <figure className="card agreement-figure">
           <CoderPairHeatmap
             coders={report.coders}
-            pairs={report.byCoderPair.map((pair) => ({
-              coders: pair.coders,
-              alpha: pair.statistics.kripp_alpha_nominal,
-              percentAgreement: pair.statistics.percent_agreement_pairwise,
-            }))}
+            pairs={pairCells(report)}
             title="Krippendorff’s alpha for each pair of coders, all codes together; darker is higher"
           />
           <figcaption className="hint">Darker cells agree more; each cell names its α and verdict, and the table below repeats them.</figcaption>
@@ -410,47 +387,6 @@ function CoderPairMatrix({ report }: { report: AgreementReport }) {
         </table>
       </div>
     </section>
-  );
-}
-
-function CellColumns({ cell, withIntervals, reason }: { cell: Cell | Omit<Cell, 'unitized'>; withIntervals: boolean; reason?: string }) {
-  const alpha = cell.statistics.kripp_alpha_nominal;
-  return (
-    <>
-      <td className="numeric">{cell.units}</td>
-      <td className="numeric agreement-alpha">{formatStatistic(alpha)}</td>
-      {withIntervals && <td className="numeric agreement-interval">{formatInterval(cell.intervals.kripp_alpha_nominal) || '—'}</td>}
-      <td>
-        <VerdictBadge alpha={alpha} reason={reason} />
-      </td>
-      <td className="numeric">{formatPercent(cell.statistics.percent_agreement_pairwise)}</td>
-      <td className="numeric">{formatStatistic(cell.statistics.gwet_ac1)}</td>
-    </>
-  );
-}
-
-function CellHeaders({ withIntervals }: { withIntervals: boolean }) {
-  return (
-    <>
-      <th scope="col" className="numeric">
-        Units
-      </th>
-      <th scope="col" className="numeric">
-        α
-      </th>
-      {withIntervals && (
-        <th scope="col" className="numeric">
-          95% CI
-        </th>
-      )}
-      <th scope="col">Verdict</th>
-      <th scope="col" className="numeric">
-        % agree
-      </th>
-      <th scope="col" className="numeric">
-        AC1
-      </th>
-    </>
   );
 }
 
@@ -575,7 +511,6 @@ function Diagnostics({ report, names }: { report: AgreementReport; names: Names 
               <ul className="agreement-diagnostic-list">
                 {group.items.map((item, itemIndex) => (
                   // Diagnostics have no id; their order within a scope is fixed by the report.
-                  // biome-ignore lint/suspicious/noArrayIndexKey: see above
                   <li key={itemIndex} className={`agreement-diagnostic severity-${item.severity}`}>
                     <span className="agreement-diagnostic-icon" aria-hidden="true">
                       {severityIcons[item.severity].icon}

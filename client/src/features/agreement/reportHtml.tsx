@@ -9,7 +9,8 @@ import { verdictRule } from '../../../../shared/agreement/verdict';
 import type { AgreementReport } from '../../../../shared/api/responses';
 import { standaloneHtmlPage } from '../../../../shared/html';
 import { AlphaBarChart, CoderPairHeatmap } from './charts';
-import { formatInterval, formatPercent, formatStatistic, readableDiagnostic, severityIcons, unitDescription, verdictFor } from './reading';
+import { formatInterval, formatPercent, formatStatistic, readableDiagnostic, severityIcons, unitDescription } from './reading';
+import { alphaBars, CellColumns, CellHeaders, pairCells, VerdictBadge } from './reportParts';
 
 export interface ReportHtmlContext {
   projectName: string;
@@ -27,22 +28,13 @@ h2 { font-size: 1.15rem; margin-top: 2rem; border-bottom: 1px solid #e2e5ec; pad
 table { border-collapse: collapse; width: 100%; font-size: 0.9rem; margin: 0.5rem 0 1rem; }
 th, td { border-bottom: 1px solid #e2e5ec; padding: 0.3rem 0.5rem; text-align: left; vertical-align: top; }
 td.numeric, th.numeric { text-align: right; font-variant-numeric: tabular-nums; }
-.verdict { font-weight: 650; white-space: nowrap; }
+.agreement-verdict { font-weight: 650; white-space: nowrap; }
 .verdict-reliable { color: #1e5e25; } .verdict-tentative { color: #7a4a00; } .verdict-unreliable { color: #9c2119; } .verdict-undefined { color: #4a5468; }
 .headline { font-size: 1.1rem; }
 .methods { background: #f5f6f9; padding: 0.8rem 1rem; border-radius: 8px; }
 svg { max-width: 100%; height: auto; }
 @media print { body { margin: 0; } h2 { break-after: avoid; } svg, table { break-inside: avoid; } }
 `;
-
-function Verdict({ alpha }: { alpha: number | null | undefined }) {
-  const verdict = verdictFor(alpha);
-  return (
-    <span className={`verdict verdict-${verdict.level}`}>
-      {verdict.icon} {verdict.label}
-    </span>
-  );
-}
 
 function StandaloneReport({ report, context }: { report: AgreementReport; context: ReportHtmlContext }) {
   const names = {
@@ -63,7 +55,7 @@ function StandaloneReport({ report, context }: { report: AgreementReport; contex
         {context.generatedAt.toISOString().slice(0, 10)}.
       </p>
       <p className="headline">
-        Krippendorff’s α (nominal, all codes together): <strong>{formatStatistic(alpha)}</strong> <Verdict alpha={alpha} />
+        Krippendorff’s α (nominal, all codes together): <strong>{formatStatistic(alpha)}</strong> <VerdictBadge alpha={alpha} />
         {interval ? ` — 95% CI ${formatInterval(interval)}` : ''}. Percent agreement{' '}
         {formatPercent(report.overall.statistics.percent_agreement_pairwise)}, Gwet’s AC1 {formatStatistic(report.overall.statistics.gwet_ac1)}.
       </p>
@@ -71,12 +63,7 @@ function StandaloneReport({ report, context }: { report: AgreementReport; contex
       <h2>Per code</h2>
       <p>Verdicts follow Krippendorff (2004): {verdictRule}.</p>
       <AlphaBarChart
-        bars={report.byCode.map((code) => ({
-          id: code.codeId,
-          name: code.name,
-          alpha: code.statistics.kripp_alpha_nominal,
-          interval: code.intervals.kripp_alpha_nominal,
-        }))}
+        bars={alphaBars(report.byCode)}
         title="Krippendorff’s alpha per code"
         description="One bar per code; dashed lines at .667 and .800. The table below gives the same values."
       />
@@ -84,24 +71,7 @@ function StandaloneReport({ report, context }: { report: AgreementReport; contex
         <thead>
           <tr>
             <th scope="col">Code</th>
-            <th scope="col" className="numeric">
-              Units
-            </th>
-            <th scope="col" className="numeric">
-              α
-            </th>
-            {withIntervals && (
-              <th scope="col" className="numeric">
-                95% CI
-              </th>
-            )}
-            <th scope="col">Verdict</th>
-            <th scope="col" className="numeric">
-              % agree
-            </th>
-            <th scope="col" className="numeric">
-              AC1
-            </th>
+            <CellHeaders withIntervals={withIntervals} />
             <th scope="col" className="numeric">
               (k)uα
             </th>
@@ -111,14 +81,7 @@ function StandaloneReport({ report, context }: { report: AgreementReport; contex
           {report.byCode.map((code) => (
             <tr key={code.codeId}>
               <th scope="row">{code.name}</th>
-              <td className="numeric">{code.units}</td>
-              <td className="numeric">{formatStatistic(code.statistics.kripp_alpha_nominal)}</td>
-              {withIntervals && <td className="numeric">{formatInterval(code.intervals.kripp_alpha_nominal) || '—'}</td>}
-              <td>
-                <Verdict alpha={code.statistics.kripp_alpha_nominal} />
-              </td>
-              <td className="numeric">{formatPercent(code.statistics.percent_agreement_pairwise)}</td>
-              <td className="numeric">{formatStatistic(code.statistics.gwet_ac1)}</td>
+              <CellColumns cell={code} withIntervals={withIntervals} />
               <td className="numeric">{formatStatistic(code.unitizedKAlpha)}</td>
             </tr>
           ))}
@@ -128,11 +91,7 @@ function StandaloneReport({ report, context }: { report: AgreementReport; contex
       <h2>Coder pairs</h2>
       <CoderPairHeatmap
         coders={report.coders}
-        pairs={report.byCoderPair.map((pair) => ({
-          coders: pair.coders,
-          alpha: pair.statistics.kripp_alpha_nominal,
-          percentAgreement: pair.statistics.percent_agreement_pairwise,
-        }))}
+        pairs={pairCells(report)}
         title="Krippendorff’s alpha for each pair of coders, all codes together"
       />
       <table>
@@ -156,7 +115,7 @@ function StandaloneReport({ report, context }: { report: AgreementReport; contex
               </th>
               <td className="numeric">{formatStatistic(pair.statistics.kripp_alpha_nominal)}</td>
               <td>
-                <Verdict alpha={pair.statistics.kripp_alpha_nominal} />
+                <VerdictBadge alpha={pair.statistics.kripp_alpha_nominal} />
               </td>
               <td className="numeric">{formatPercent(pair.statistics.percent_agreement_pairwise)}</td>
             </tr>
@@ -169,24 +128,14 @@ function StandaloneReport({ report, context }: { report: AgreementReport; contex
         <thead>
           <tr>
             <th scope="col">Transcript</th>
-            <th scope="col" className="numeric">
-              Units
-            </th>
-            <th scope="col" className="numeric">
-              α
-            </th>
-            <th scope="col">Verdict</th>
+            <CellHeaders withIntervals={withIntervals} />
           </tr>
         </thead>
         <tbody>
           {report.byDocument.map((document) => (
             <tr key={document.documentId}>
               <th scope="row">{document.title}</th>
-              <td className="numeric">{document.units}</td>
-              <td className="numeric">{formatStatistic(document.statistics.kripp_alpha_nominal)}</td>
-              <td>
-                <Verdict alpha={document.statistics.kripp_alpha_nominal} />
-              </td>
+              <CellColumns cell={document} withIntervals={withIntervals} />
             </tr>
           ))}
         </tbody>

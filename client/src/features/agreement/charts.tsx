@@ -7,7 +7,7 @@
  * icon in text beside every mark, so colour is never the only signal; the tables next to the
  * charts carry the same numbers for screen readers and copying.
  */
-import { useId } from 'react';
+import { type ReactNode, useId } from 'react';
 import { alphaThresholds, type VerdictLevel } from '../../../../shared/agreement/verdict';
 import { formatStatistic, verdictFor } from './reading';
 
@@ -51,13 +51,54 @@ const thresholdLines = [
 ];
 
 /** Long names are shortened in the chart (the table beside it has them in full). */
+/** An axis tick as short as it reads: .2, .4, 1 (no trailing zeros), and 0 itself. */
+const tickLabel = (tick: number) => formatStatistic(tick).replace(/\.?0+$/, '') || '0';
+
+/**
+ * The SVG shell of the bar and line charts: full width up to their own, an image for assistive
+ * technology, named and described by the chart's title and description.
+ */
+function ChartFrame({
+  width,
+  height,
+  title,
+  description,
+  testId,
+  children,
+}: {
+  width: number;
+  height: number;
+  title: string;
+  description: string;
+  testId: string;
+  children: ReactNode;
+}) {
+  const id = useId();
+  return (
+    <svg
+      viewBox={`0 0 ${width} ${height}`}
+      width="100%"
+      style={{ maxWidth: width }}
+      role="img"
+      aria-labelledby={`${id}-title ${id}-desc`}
+      className="agreement-chart"
+      fontFamily={font}
+      fontSize={12}
+      data-testid={testId}
+    >
+      <title id={`${id}-title`}>{title}</title>
+      <desc id={`${id}-desc`}>{description}</desc>
+      {children}
+    </svg>
+  );
+}
+
 function clip(text: string, characters: number): string {
   return text.length <= characters ? text : `${text.slice(0, characters - 1)}…`;
 }
 
 /** Horizontal bars: one per code, alpha from 0, its 95% interval as a whisker, the thresholds as dashed lines. */
 export function AlphaBarChart({ bars, title, description }: { bars: readonly AlphaBar[]; title: string; description: string }) {
-  const id = useId();
   const labelWidth = 190;
   const valueWidth = 84;
   const width = 760;
@@ -71,24 +112,12 @@ export function AlphaBarChart({ bars, title, description }: { bars: readonly Alp
   const zero = x(0);
   const bottom = top + bars.length * rowHeight;
   return (
-    <svg
-      viewBox={`0 0 ${width} ${height}`}
-      width="100%"
-      style={{ maxWidth: width }}
-      role="img"
-      aria-labelledby={`${id}-title ${id}-desc`}
-      className="agreement-chart"
-      fontFamily={font}
-      fontSize={12}
-      data-testid="alpha-bar-chart"
-    >
-      <title id={`${id}-title`}>{title}</title>
-      <desc id={`${id}-desc`}>{description}</desc>
+    <ChartFrame width={width} height={height} title={title} description={description} testId="alpha-bar-chart">
       {ticksOf(domain).map((tick) => (
         <g key={tick}>
           <line x1={x(tick)} x2={x(tick)} y1={top - 4} y2={bottom} stroke={gridLine} />
           <text x={x(tick)} y={bottom + 16} textAnchor="middle" fill={softInk}>
-            {formatStatistic(tick).replace(/\.?0+$/, '') || '0'}
+            {tickLabel(tick)}
           </text>
         </g>
       ))}
@@ -137,7 +166,7 @@ export function AlphaBarChart({ bars, title, description }: { bars: readonly Alp
         Krippendorff’s α (nominal)
         {bars.some((bar) => bar.interval) ? ', whiskers: 95% bootstrap interval' : ''}
       </text>
-    </svg>
+    </ChartFrame>
   );
 }
 
@@ -273,7 +302,6 @@ export function RoundHistoryChart({
   title: string;
   description: string;
 }) {
-  const id = useId();
   const width = 760;
   const height = 320;
   const left = 56;
@@ -295,24 +323,12 @@ export function RoundHistoryChart({
     labelY.set(end.id, previous);
   }
   return (
-    <svg
-      viewBox={`0 0 ${width} ${height}`}
-      width="100%"
-      style={{ maxWidth: width }}
-      role="img"
-      aria-labelledby={`${id}-title ${id}-desc`}
-      className="agreement-chart"
-      fontFamily={font}
-      fontSize={12}
-      data-testid="round-history-chart"
-    >
-      <title id={`${id}-title`}>{title}</title>
-      <desc id={`${id}-desc`}>{description}</desc>
+    <ChartFrame width={width} height={height} title={title} description={description} testId="round-history-chart">
       {ticksOf(domain).map((tick) => (
         <g key={tick}>
           <line x1={left} x2={right} y1={y(tick)} y2={y(tick)} stroke={gridLine} />
           <text x={left - 8} y={y(tick) + 4} textAnchor="end" fill={softInk}>
-            {formatStatistic(tick).replace(/\.?0+$/, '') || '0'}
+            {tickLabel(tick)}
           </text>
         </g>
       ))}
@@ -379,6 +395,6 @@ export function RoundHistoryChart({
           </g>
         );
       })}
-    </svg>
+    </ChartFrame>
   );
 }

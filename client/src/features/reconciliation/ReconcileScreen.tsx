@@ -518,16 +518,7 @@ function Disagreement({
         <div className="reconcile-more-grid">
           <fieldset>
             <legend>Custom boundary</legend>
-            <label className="field">
-              <span>Code</span>
-              <select value={customCode} onChange={(e) => setCustomCode(e.target.value)}>
-                {activeCodes.map((code) => (
-                  <option key={code.id} value={code.id}>
-                    {code.name}
-                  </option>
-                ))}
-              </select>
-            </label>
+            <CodeChoice codes={activeCodes} value={customCode} onChange={setCustomCode} />
             <label className="field">
               <span>From character</span>
               <input type="number" value={customStart} onChange={(e) => setCustomStart(e.target.value)} />
@@ -547,16 +538,7 @@ function Disagreement({
           </fieldset>
           <fieldset>
             <legend>Recode (union of the coders, as one code)</legend>
-            <label className="field">
-              <span>Code</span>
-              <select value={recodeTo} onChange={(e) => setRecodeTo(e.target.value)}>
-                {activeCodes.map((code) => (
-                  <option key={code.id} value={code.id}>
-                    {code.name}
-                  </option>
-                ))}
-              </select>
-            </label>
+            <CodeChoice codes={activeCodes} value={recodeTo} onChange={setRecodeTo} />
             <button type="button" className="button small" disabled={busy || claimedByOther} onClick={() => decide({ kind: 'recode', codeId: recodeTo, from: { kind: 'union' } })}>
               Recode
             </button>
@@ -671,5 +653,21 @@ function CodeDefinition({ project, code, onClose, onSaved }: { project: Project;
         </ol>
       )}
     </section>
+  );
+}
+
+/** A field choosing one of the codebook's active codes for a decision. */
+function CodeChoice({ codes, value, onChange }: { codes: readonly Code[]; value: string; onChange: (codeId: string) => void }) {
+  return (
+    <label className="field">
+      <span>Code</span>
+      <select value={value} onChange={(e) => onChange(e.target.value)}>
+        {codes.map((code) => (
+          <option key={code.id} value={code.id}>
+            {code.name}
+          </option>
+        ))}
+      </select>
+    </label>
   );
 }

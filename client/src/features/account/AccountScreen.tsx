@@ -6,7 +6,7 @@ import { type FormEvent, useState } from 'react';
 import { type ApiTokenSummary, api } from '../../api';
 import { type AsyncState, useAsync } from '../../hooks';
 import { useSession } from '../../session';
-import { type Feedback, FeedbackLine, failureText } from '../../ui/feedback';
+import { type Feedback, FeedbackLine, failureFeedback } from '../../ui/feedback';
 
 const dateFormat = new Intl.DateTimeFormat(undefined, {
   dateStyle: 'medium',
@@ -35,31 +35,41 @@ export function AccountScreen() {
   );
 }
 
-function PasswordSection({ onChanged }: { onChanged: () => void }) {
-  const [currentPassword, setCurrentPassword] = useState('');
-  const [newPassword, setNewPassword] = useState('');
+/**
+ * A form's submission: busy while its call runs, the earlier message cleared, a failure shown in the
+ * server's words. `busyAfterSuccess` keeps the form disabled when a success leads away from it.
+ */
+function useSubmission(action: () => Promise<void>, { busyAfterSuccess = false }: { busyAfterSuccess?: boolean } = {}) {
   const [feedback, setFeedback] = useState<Feedback>(null);
   const [busy, setBusy] = useState(false);
-
   const submit = async (event: FormEvent) => {
     event.preventDefault();
     setBusy(true);
     setFeedback(null);
     try {
-      await api.changePassword({ currentPassword, newPassword });
-      setCurrentPassword('');
-      setNewPassword('');
-      setFeedback({
-        tone: 'ok',
-        text: 'Password changed. Your other sessions and every API token were signed out; this one stays signed in.',
-      });
-      onChanged();
+      await action();
+      if (!busyAfterSuccess) setBusy(false);
     } catch (caught) {
-      setFeedback({ tone: 'error', text: failureText(caught) });
-    } finally {
+      setFeedback(failureFeedback(caught));
       setBusy(false);
     }
   };
+  return { feedback, setFeedback, busy, submit };
+}
+
+function PasswordSection({ onChanged }: { onChanged: () => void }) {
+  const [currentPassword, setCurrentPassword] = useState('');
+  const [newPassword, setNewPassword] = useState('');
+  const { feedback, setFeedback, busy, submit } = useSubmission(async () => {
+    await api.changePassword({ currentPassword, newPassword });
+    setCurrentPassword('');
+    setNewPassword('');
+    setFeedback({
+      tone: 'ok',
+      text: 'Password changed. Your other sessions and every API token were signed out; this one stays signed in.',
+    });
+    onChanged();
+  });
 
   return (
     <form className="card" onSubmit={submit} aria-labelledby="password-title">
@@ -99,7 +109,7 @@ function TokenSection({ tokens }: { tokens: AsyncState<ApiTokenSummary[]> }) {
       setCreated(await api.createApiToken());
       tokens.reload();
     } catch (caught) {
-      setFeedback({ tone: 'error', text: failureText(caught) });
+      setFeedback(failureFeedback(caught));
     }
   };
   const copy = async () => {
@@ -124,7 +134,7 @@ function TokenSection({ tokens }: { tokens: AsyncState<ApiTokenSummary[]> }) {
       });
       tokens.reload();
     } catch (caught) {
-      setFeedback({ tone: 'error', text: failureText(caught) });
+      setFeedback(failureFeedback(caught));
     }
   };
 
@@ -195,21 +205,14 @@ function TokenSection({ tokens }: { tokens: AsyncState<ApiTokenSummary[]> }) {
 function DeleteAccountSection() {
   const { accountEnded } = useSession();
   const [password, setPassword] = useState('');
-  const [feedback, setFeedback] = useState<Feedback>(null);
-  const [busy, setBusy] = useState(false);
-
-  const submit = async (event: FormEvent) => {
-    event.preventDefault();
-    setBusy(true);
-    setFeedback(null);
-    try {
+  // Busy to the end: signing out and leaving the page follow a success.
+  const { feedback, busy, submit } = useSubmission(
+    async () => {
       await api.deleteAccount({ password });
       accountEnded();
-    } catch (caught) {
-      setFeedback({ tone: 'error', text: failureText(caught) });
-      setBusy(false);
-    }
-  };
+    },
+    { busyAfterSuccess: true },
+  );
 
   return (
     <form className="card danger-zone" onSubmit={submit} aria-labelledby="delete-title">

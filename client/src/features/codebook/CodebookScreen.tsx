@@ -374,6 +374,14 @@ function CodeForm({
   const save = (patch: Partial<CodeFields>) => void run(() => api.updateCode(project.id, code.id, patch), 'Saved.');
   const descendants = new Set<string>([code.id]);
   for (const entry of codeTree(codes)) if (entry.code.parentId && descendants.has(entry.code.parentId)) descendants.add(entry.code.id);
+  // A code can be neither moved under nor merged into itself or its own subcodes.
+  const targetOptions = codeTree(codes)
+    .filter((entry) => !descendants.has(entry.code.id))
+    .map((entry) => (
+      <option key={entry.code.id} value={entry.code.id}>
+        {entry.path}
+      </option>
+    ));
 
   return (
     <form className="code-form" onSubmit={(event) => event.preventDefault()} aria-label={`Code ${code.name}`}>
@@ -395,13 +403,7 @@ function CodeForm({
           <span>Parent</span>
           <select value={code.parentId ?? ''} disabled={!canEdit} onChange={(event) => save({ parentId: event.target.value || null })}>
             <option value="">Top level</option>
-            {codeTree(codes)
-              .filter((entry) => !descendants.has(entry.code.id))
-              .map((entry) => (
-                <option key={entry.code.id} value={entry.code.id}>
-                  {entry.path}
-                </option>
-              ))}
+            {targetOptions}
           </select>
         </label>
       </div>
@@ -493,13 +495,7 @@ function CodeForm({
               <span>Merge into</span>
               <select value={mergeInto} onChange={(event) => setMergeInto(event.target.value)}>
                 <option value="">Choose a code…</option>
-                {codeTree(codes)
-                  .filter((entry) => !descendants.has(entry.code.id))
-                  .map((entry) => (
-                    <option key={entry.code.id} value={entry.code.id}>
-                      {entry.path}
-                    </option>
-                  ))}
+                {targetOptions}
               </select>
             </label>
             <button

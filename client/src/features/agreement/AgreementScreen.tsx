@@ -272,16 +272,12 @@ function AgreementWorkbench({
             </label>
             <ul className="agreement-choice-list">
               {documents.map((document) => (
-                <li key={document.id}>
-                  <label className="check">
-                    <input
-                      type="checkbox"
-                      checked={settings.documentIds.includes(document.id)}
-                      onChange={(e) => update({ documentIds: toggle(settings.documentIds, document.id, e.target.checked) })}
-                    />
-                    <span className="agreement-choice-label">{document.title}</span>
-                  </label>
-                </li>
+                <ChoiceItem
+                  key={document.id}
+                  label={document.title}
+                  checked={settings.documentIds.includes(document.id)}
+                  onChange={(checked) => update({ documentIds: toggle(settings.documentIds, document.id, checked) })}
+                />
               ))}
             </ul>
           </fieldset>
@@ -293,16 +289,12 @@ function AgreementWorkbench({
             ) : (
               <ul className="agreement-choice-list">
                 {codersWithCodings.map((coder) => (
-                  <li key={coder.userId}>
-                    <label className="check">
-                      <input
-                        type="checkbox"
-                        checked={settings.coderIds.includes(coder.userId)}
-                        onChange={(e) => update({ coderIds: toggle(settings.coderIds, coder.userId, e.target.checked) })}
-                      />
-                      <span className="agreement-choice-label">{coder.name || coder.email}</span>
-                    </label>
-                  </li>
+                  <ChoiceItem
+                    key={coder.userId}
+                    label={coder.name || coder.email}
+                    checked={settings.coderIds.includes(coder.userId)}
+                    onChange={(checked) => update({ coderIds: toggle(settings.coderIds, coder.userId, checked) })}
+                  />
                 ))}
               </ul>
             )}
@@ -378,5 +370,17 @@ function AgreementWorkbench({
         )
       )}
     </>
+  );
+}
+
+/** One transcript or coder in the by-hand choice lists. */
+function ChoiceItem({ label, checked, onChange }: { label: string; checked: boolean; onChange: (checked: boolean) => void }) {
+  return (
+    <li>
+      <label className="check">
+        <input type="checkbox" checked={checked} onChange={(e) => onChange(e.target.checked)} />
+        <span className="agreement-choice-label">{label}</span>
+      </label>
+    </li>
   );
 }

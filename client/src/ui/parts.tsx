@@ -30,6 +30,32 @@ export function Avatar({ userId, name, size = 'normal' }: { userId: string; name
 
 export type ProjectTab = 'transcripts' | 'codebook' | 'agreement' | 'settings';
 
+/**
+ * A row of links to the parts of one place, the current one marked for assistive technology.
+ * `tabs` looks like the project's main sections; `subtabs`, the smaller row of a section's parts.
+ */
+export function SectionTabs<Id extends string>({
+  label,
+  tabs,
+  current,
+  look,
+}: {
+  label: string;
+  tabs: readonly { id: Id; label: string; href: string }[];
+  current: Id;
+  look: 'tabs' | 'subtabs';
+}) {
+  return (
+    <nav className={look} aria-label={label}>
+      {tabs.map((item) => (
+        <Link key={item.id} href={item.href} className={look === 'tabs' ? 'tab' : 'subtab'} aria-current={item.id === current ? 'page' : undefined}>
+          {item.label}
+        </Link>
+      ))}
+    </nav>
+  );
+}
+
 /** The project's title row and its sections. */
 export function ProjectHeader({ project, tab, actions }: { project: Project; tab: ProjectTab; actions?: ReactNode }) {
   const tabs: { id: ProjectTab; label: string; href: string }[] = [
@@ -57,13 +83,7 @@ export function ProjectHeader({ project, tab, actions }: { project: Project; tab
         </div>
         {actions}
       </div>
-      <nav className="tabs" aria-label="Project sections">
-        {tabs.map((item) => (
-          <Link key={item.id} href={item.href} className="tab" aria-current={item.id === tab ? 'page' : undefined}>
-            {item.label}
-          </Link>
-        ))}
-      </nav>
+      <SectionTabs label="Project sections" tabs={tabs} current={tab} look="tabs" />
     </div>
   );
 }

@@ -2,7 +2,8 @@
  * The Agreement tab's three parts: the report, the calibration rounds with their history, and
  * reconciling disagreements into the consensus layer.
  */
-import { Link, paths } from '../../router';
+import { paths } from '../../router';
+import { SectionTabs } from '../../ui/parts';
 
 export type AgreementSection = 'report' | 'rounds' | 'reconcile';
 
@@ -20,13 +21,5 @@ export function AgreementSections({ projectId, current }: { projectId: string; c
     },
     { id: 'reconcile', label: 'Reconcile', href: paths.reconcile(projectId) },
   ];
-  return (
-    <nav className="subtabs" aria-label="Agreement sections">
-      {sections.map((section) => (
-        <Link key={section.id} href={section.href} className="subtab" aria-current={section.id === current ? 'page' : undefined}>
-          {section.label}
-        </Link>
-      ))}
-    </nav>
-  );
+  return <SectionTabs label="Agreement sections" tabs={sections} current={current} look="subtabs" />;
 }

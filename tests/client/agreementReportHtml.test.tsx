@@ -89,5 +89,8 @@ describe('the standalone HTML agreement report', () => {
     expect(onPage.headers).toEqual(['Transcript', 'Units', 'α', '95% CI', 'Verdict', '% agree', 'AC1']);
     expect(onPage).toEqual(onTab);
     expect(onPage.rows.map((row) => row[0])).toEqual(['Interview 1', 'Interview 2']);
+    // The table's caption is for screen readers only: the page's own CSS has to hide it.
+    expect(page.querySelector('caption')?.className).toBe('visually-hidden');
+    expect(page.querySelector('style')?.textContent).toMatch(/\.visually-hidden \{ position: absolute;/);
   });
 });

@@ -21,7 +21,7 @@ import {
   unitDescription,
   verdictFor,
 } from './reading';
-import { alphaBars, CellColumns, CellHeaders, pairCells, VerdictBadge } from './reportParts';
+import { alphaBars, CellColumns, CellHeaders, pairCells, TranscriptTable, VerdictBadge } from './reportParts';
 
 type Diagnostic = AgreementReport['diagnostics'][number];
 type Cell = AgreementReport['overall'];
@@ -431,23 +431,12 @@ function DocumentTable({ report, withIntervals, names }: { report: AgreementRepo
     <section className="agreement-section" aria-labelledby="agreement-documents-title">
       <h2 id="agreement-documents-title">Per transcript</h2>
       <div className="table-wrap card">
-        <table className="data-table agreement-table">
-          <caption className="visually-hidden">Agreement per transcript, all codes together</caption>
-          <thead>
-            <tr>
-              <th scope="col">Transcript</th>
-              <CellHeaders withIntervals={withIntervals} />
-            </tr>
-          </thead>
-          <tbody>
-            {report.byDocument.map((document) => (
-              <tr key={document.documentId}>
-                <th scope="row">{document.title}</th>
-                <CellColumns cell={document} withIntervals={withIntervals} reason={reasonFor(report, scopes.document(document.title), names)} />
-              </tr>
-            ))}
-          </tbody>
-        </table>
+        <TranscriptTable
+          report={report}
+          withIntervals={withIntervals}
+          className="data-table agreement-table"
+          reasonFor={(scope) => reasonFor(report, scope, names)}
+        />
       </div>
     </section>
   );

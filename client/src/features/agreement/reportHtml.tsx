@@ -10,7 +10,7 @@ import type { AgreementReport } from '../../../../shared/api/responses';
 import { standaloneHtmlPage } from '../../../../shared/html';
 import { AlphaBarChart, CoderPairHeatmap } from './charts';
 import { formatInterval, formatPercent, formatStatistic, readableDiagnostic, severityIcons, unitDescription } from './reading';
-import { alphaBars, CellColumns, CellHeaders, pairCells, VerdictBadge } from './reportParts';
+import { alphaBars, CellColumns, CellHeaders, pairCells, TranscriptTable, VerdictBadge } from './reportParts';
 
 export interface ReportHtmlContext {
   projectName: string;
@@ -33,6 +33,7 @@ td.numeric, th.numeric { text-align: right; font-variant-numeric: tabular-nums; 
 .headline { font-size: 1.1rem; }
 .methods { background: #f5f6f9; padding: 0.8rem 1rem; border-radius: 8px; }
 svg { max-width: 100%; height: auto; }
+.visually-hidden { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); white-space: nowrap; }
 @media print { body { margin: 0; } h2 { break-after: avoid; } svg, table { break-inside: avoid; } }
 `;
 
@@ -124,22 +125,7 @@ function StandaloneReport({ report, context }: { report: AgreementReport; contex
       </table>
 
       <h2>Per transcript</h2>
-      <table>
-        <thead>
-          <tr>
-            <th scope="col">Transcript</th>
-            <CellHeaders withIntervals={withIntervals} />
-          </tr>
-        </thead>
-        <tbody>
-          {report.byDocument.map((document) => (
-            <tr key={document.documentId}>
-              <th scope="row">{document.title}</th>
-              <CellColumns cell={document} withIntervals={withIntervals} />
-            </tr>
-          ))}
-        </tbody>
-      </table>
+      <TranscriptTable report={report} withIntervals={withIntervals} />
 
       <h2>Methods paragraph</h2>
       <p className="methods">{report.methodsText}</p>

@@ -5,7 +5,7 @@
  * from what the tab showed.
  */
 import type { AgreementReport } from '../../../../shared/api/responses';
-import { formatInterval, formatPercent, formatStatistic, verdictFor } from './reading';
+import { formatInterval, formatPercent, formatStatistic, scopes, verdictFor } from './reading';
 
 /** Any row of the report: overall, a code, a pair, a transcript or a group. */
 type Cell = Pick<AgreementReport['overall'], 'units' | 'statistics' | 'intervals'>;
@@ -65,6 +65,42 @@ export function CellColumns({ cell, withIntervals, reason }: { cell: Cell; withI
       <td className="numeric">{formatPercent(cell.statistics.percent_agreement_pairwise)}</td>
       <td className="numeric">{formatStatistic(cell.statistics.gwet_ac1)}</td>
     </>
+  );
+}
+
+/**
+ * The per-transcript table. `reasonFor` says, for a diagnostic scope, why an undefined alpha is
+ * undefined: the tab gives it beside the verdict; the saved page leaves it to its notes.
+ */
+export function TranscriptTable({
+  report,
+  withIntervals,
+  className,
+  reasonFor,
+}: {
+  report: AgreementReport;
+  withIntervals: boolean;
+  className?: string;
+  reasonFor?: (scope: string) => string | undefined;
+}) {
+  return (
+    <table className={className}>
+      <caption className="visually-hidden">Agreement per transcript, all codes together</caption>
+      <thead>
+        <tr>
+          <th scope="col">Transcript</th>
+          <CellHeaders withIntervals={withIntervals} />
+        </tr>
+      </thead>
+      <tbody>
+        {report.byDocument.map((document) => (
+          <tr key={document.documentId}>
+            <th scope="row">{document.title}</th>
+            <CellColumns cell={document} withIntervals={withIntervals} reason={reasonFor?.(scopes.document(document.title))} />
+          </tr>
+        ))}
+      </tbody>
+    </table>
   );
 }
 

@@ -179,7 +179,11 @@ async function openDocument(url: string, name: string, token: string) {
   const provider = new HocuspocusProvider({ websocketProvider: socket, name, token, document: doc });
   provider.attach();
   await new Promise<void>((resolve) => provider.on('synced', () => resolve()));
-  return { doc, provider, close: () => (provider.destroy(), socket.destroy()) };
+  const close = () => {
+    provider.destroy();
+    socket.destroy();
+  };
+  return { doc, provider, close };
 }
 
 async function serviceBench(transcript: Transcript): Promise<boolean> {

@@ -32,6 +32,7 @@ import type { RelationalStore } from '../../storage/types';
 import type { CodebookCodeIds, ProjectCodebooks } from '../codebookCodes';
 import type { CollabContext } from '../context';
 import { incomingUpdate } from '../incomingUpdates';
+import { documentStruct, UpdateItems } from '../updateStructs';
 import type { Refusals } from '../refusals';
 
 /** Where an item lands: under a root type (by name) or under the item holding a nested type. */
@@ -63,42 +64,6 @@ interface CodingWrite {
 const inFlightMs = 2_000;
 
 const codingsRoot = ydocKeys.layerCodings;
-
-/** The update's items by client, in clock order, to find the item an id points into. */
-class UpdateItems {
-  private readonly byClient = new Map<number, Y.Item[]>();
-
-  constructor(structs: (Y.Item | Y.GC | Y.Skip)[]) {
-    for (const struct of structs) {
-      if (!(struct instanceof Y.Item)) continue;
-      const items = this.byClient.get(struct.id.client) ?? [];
-      items.push(struct);
-      this.byClient.set(struct.id.client, items);
-    }
-  }
-
-  find(id: Y.ID): Y.Item | null {
-    const items = this.byClient.get(id.client);
-    if (!items) return null;
-    let low = 0;
-    let high = items.length - 1;
-    while (low <= high) {
-      const middle = (low + high) >> 1;
-      const item = items[middle];
-      if (id.clock < item.id.clock) high = middle - 1;
-      else if (id.clock >= item.id.clock + item.length) low = middle + 1;
-      else return item;
-    }
-    return null;
-  }
-}
-
-/** An integrated struct of the live document, or null when the document does not have `id`. */
-function documentStruct(doc: Y.Doc, id: Y.ID): Y.Item | Y.GC | null {
-  if (id.clock >= Y.getState(doc.store, id.client)) return null;
-  // Typed as an Item, but a collected struct is a GC.
-  return Y.getItem(doc.store, id) as Y.Item | Y.GC;
-}
 
 class UpdateReading {
   readonly items: UpdateItems;

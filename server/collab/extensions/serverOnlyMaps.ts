@@ -19,6 +19,7 @@ import { parseDocumentName } from '../../../shared/collab/documentNames';
 import { serverOnlyConsensusKeys } from '../../../shared/collab/schema';
 import type { CollabContext } from '../context';
 import { incomingUpdate } from '../incomingUpdates';
+import { documentStruct, UpdateItems } from '../updateStructs';
 import type { Refusals } from '../refusals';
 
 const guardedRoots = new Set(serverOnlyConsensusKeys);
@@ -34,11 +35,6 @@ function rootOfDocumentStruct(struct: Y.Item | Y.GC): SharedType | null {
   return type;
 }
 
-function documentStruct(doc: Y.Doc, id: Y.ID): Y.Item | Y.GC | null {
-  if (id.clock >= Y.getState(doc.store, id.client)) return null;
-  return Y.getItem(doc.store, id) as Y.Item | Y.GC;
-}
-
 /** Whether an update writes into one of the guarded roots; the name of the first such root, or null. */
 export function guardedRootTouched(doc: Y.Doc, update: Uint8Array, structs: readonly (Y.Item | Y.GC | Y.Skip)[]): string | null {
   const guardedTypes = new Map<SharedType, string>();
@@ -48,27 +44,8 @@ export function guardedRootTouched(doc: Y.Doc, update: Uint8Array, structs: read
   }
   const rootName = (type: SharedType | null) => (type ? (guardedTypes.get(type) ?? '') : '');
 
-  // An update lists each client's structs in clock order: found by binary search.
-  const byClient = new Map<number, Y.Item[]>();
-  for (const struct of structs) {
-    if (!(struct instanceof Y.Item)) continue;
-    const items = byClient.get(struct.id.client);
-    if (items) items.push(struct);
-    else byClient.set(struct.id.client, [struct]);
-  }
-  const inUpdate = (id: Y.ID): Y.Item | null => {
-    const items = byClient.get(id.client) ?? [];
-    let low = 0;
-    let high = items.length - 1;
-    while (low <= high) {
-      const middle = (low + high) >> 1;
-      const item = items[middle];
-      if (id.clock < item.id.clock) high = middle - 1;
-      else if (id.clock >= item.id.clock + item.length) low = middle + 1;
-      else return item;
-    }
-    return null;
-  };
+  const updateItems = new UpdateItems(structs);
+  const inUpdate = (id: Y.ID): Y.Item | null => updateItems.find(id);
 
   // The root each item lands under ('' for unguarded or unknown), followed without recursion.
   const landing = new Map<Y.Item, string>();

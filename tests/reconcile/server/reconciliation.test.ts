@@ -11,6 +11,7 @@ import { defaultConfig } from '../../../server/config';
 import { closeCodes, closeEventForReason } from '../../../shared/collab/closeCodes';
 import { documentNames } from '../../../shared/collab/documentNames';
 import { getClaim, observeClaims, putClaim, readClaims, readDecisions } from '../../../shared/collab/schema';
+import { projectSchema, schemaErrors, schemaValidationAvailable } from '../../exchange/refi/fixtures';
 import { eventually } from '../../helpers/poll';
 import { connectProvider, type TestProvider } from '../../helpers/providers';
 import { projectWithMembers, registerUser, startTestServer, type TestServer, type TestUser } from '../../helpers/server';
@@ -422,6 +423,8 @@ describe('[Q4] the trail in the exports', () => {
     // The accepted decision's note hangs on its consensus selection, the discard's on the source.
     expect(qde).toMatch(/<\/Coding>\s*<NoteRef targetGUID="[^"]+"\/>\s*<\/PlainTextSelection>/);
     expect(qde).toMatch(/<NoteRef targetGUID="[^"]+"\/>\s*<\/TextSource>/);
+    // With the decision notes the file still validates against the standard's schema.
+    if (schemaValidationAvailable) expect(schemaErrors(qde, projectSchema)).toBeNull();
 
     const csv = await fetch(`${server.url}/api${base(document.id)}/decisions?format=csv`, { headers: { authorization: `Bearer ${owner.token}` } });
     expect(csv.headers.get('content-type')).toMatch(/text\/csv/);

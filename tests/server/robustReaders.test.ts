@@ -5,7 +5,7 @@
  * agreement report, not the repair pass for the layers after it, which re-anchors it from its quote.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import * as Y from 'yjs';
+import type * as Y from 'yjs';
 import { documentNames } from '../../shared/collab/documentNames';
 import { appendTurns, putCoding, readTurns, transcriptFragment } from '../../shared/collab/schema';
 import { eventually } from '../helpers/poll';

@@ -123,6 +123,22 @@ async function run(name: string, io: CommandIo, body: () => Promise<void>): Prom
   }
 }
 
+/**
+ * Joins `--name value` into `--name=value` for the string options: a token is base64url and may
+ * start with "-", which parseArgs would otherwise refuse as an ambiguous option argument.
+ */
+function joinStringOptions(argv: string[], options: Record<string, { type: 'string' | 'boolean' }>): string[] {
+  const joined: string[] = [];
+  for (let index = 0; index < argv.length; index += 1) {
+    const name = argv[index].startsWith('--') ? argv[index].slice(2) : null;
+    if (name && options[name]?.type === 'string' && index + 1 < argv.length) {
+      joined.push(`--${name}=${argv[index + 1]}`);
+      index += 1;
+    } else joined.push(argv[index]);
+  }
+  return joined;
+}
+
 /** parseArgs' refusals (unknown option, missing value) are usage errors. */
 function asUsage<T>(parse: () => T): T {
   try {
@@ -135,7 +151,7 @@ function asUsage<T>(parse: () => T): T {
 export function runImportCommand(argv: string[], io: CommandIo, env: NodeJS.ProcessEnv = process.env): Promise<number> {
   return run('import', io, async () => {
     const { values, positionals } = asUsage(() =>
-      parseArgs({ args: argv, options: { ...connectionOptions, json: { type: 'boolean' } }, allowPositionals: true, strict: true }),
+      parseArgs({ args: joinStringOptions(argv, connectionOptions), options: { ...connectionOptions, json: { type: 'boolean' } }, allowPositionals: true, strict: true }),
     );
     if (values.help) {
       io.stdout(importUsage);
@@ -179,7 +195,7 @@ export function runExportCommand(argv: string[], io: CommandIo & { stdoutBytes?:
       offsets: { type: 'string' },
       bom: { type: 'boolean' },
     } as const;
-    const { values, positionals } = asUsage(() => parseArgs({ args: argv, options, allowPositionals: true, strict: true }));
+    const { values, positionals } = asUsage(() => parseArgs({ args: joinStringOptions(argv, options), options, allowPositionals: true, strict: true }));
     if (values.help) {
       io.stdout(exportUsage);
       return;

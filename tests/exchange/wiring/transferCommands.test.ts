@@ -105,6 +105,8 @@ describe('cocode import and export', () => {
     run('missing file', runImportCommand, [path.join(folder, 'nope.qdpx'), ...connection()], 2, /cannot read .*nope\.qdpx: ENOENT/);
     run('bad JSON', runImportCommand, [bad, ...connection()], 2, /the server answered 400: the file is not JSON: .* \(malformed_json\)/);
     run('wrong token', runImportCommand, [bad, '--server', server.url, '--token', 'not-a-token'], 2, /the server answered 401: .* \(unauthorized\)/);
+    // Tokens are base64url: one may start with "-" and must still be taken as the option's value.
+    run('token starting with a dash', runImportCommand, [bad, '--server', server.url, '--token', '-dash-token'], 2, /the server answered 401: .* \(unauthorized\)/);
     run('unknown format', runExportCommand, [coded.projectId, '--format', 'pdf', ...connection()], 2, /--format must be one of qdpx, qdc, csv/);
     run('unknown project', runExportCommand, ['no-such-project', '--format', 'json', ...connection()], 2, /the server answered 404: no project no-such-project \(not_found\)/);
     const closedPort = await freePort();

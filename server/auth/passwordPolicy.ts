@@ -3,17 +3,18 @@
  * estimate with its dictionaries of common passwords, names and keyboard walks must put it at 10^8
  * guesses or more (score 3), with the person's own email and name counted as known words.
  */
-import { ZxcvbnFactory } from '@zxcvbn-ts/core';
-import { adjacencyGraphs, dictionary } from '@zxcvbn-ts/language-common';
+import type { ZxcvbnFactory } from '@zxcvbn-ts/core';
 
 /** Score 3 of 0–4: "safely unguessable: moderate protection from offline slow-hash scenario". */
 const minimumScore = 3;
 
-let estimator: ZxcvbnFactory | null = null;
+let estimator: Promise<ZxcvbnFactory> | null = null;
 
-/** Built on first use: loading the dictionaries takes ~0.1 s, which `cocode --help` should not pay. */
-function passwordEstimator(): ZxcvbnFactory {
-  estimator ??= new ZxcvbnFactory({ dictionary, graphs: adjacencyGraphs });
+/** Loaded and built on first use: the dictionaries take ~0.1 s that a server start should not pay. */
+function passwordEstimator(): Promise<ZxcvbnFactory> {
+  estimator ??= Promise.all([import('@zxcvbn-ts/core'), import('@zxcvbn-ts/language-common')]).then(
+    ([core, common]) => new core.ZxcvbnFactory({ dictionary: common.dictionary, graphs: common.adjacencyGraphs }),
+  );
   return estimator;
 }
 
@@ -36,10 +37,10 @@ const warnings: Record<string, string> = {
 };
 
 /** Null when the password is acceptable; otherwise why not, in words for the person choosing it. */
-export function passwordProblem(password: string, minChars: number, knownWords: string[]): string | null {
+export async function passwordProblem(password: string, minChars: number, knownWords: string[]): Promise<string | null> {
   if (password.length < minChars) return `password must be at least ${minChars} characters`;
   const words = knownWords.flatMap((word) => word.toLowerCase().split(/[^\p{L}\p{N}]+/u)).filter((word) => word.length >= 3);
-  const result = passwordEstimator().check(password, words);
+  const result = (await passwordEstimator()).check(password, words);
   if (result.score >= minimumScore) return null;
   const why = (result.feedback.warning && warnings[result.feedback.warning]) || 'it is too easy to guess';
   return `password is too weak: ${why}. Use a longer passphrase of several unrelated words`;

@@ -27,8 +27,8 @@ export class AccountService {
     return this.context.store;
   }
 
-  private assertStrong(password: string, knownWords: string[]): void {
-    const problem = passwordProblem(password, this.context.config.limits.passwordMinChars, knownWords);
+  private async assertStrong(password: string, knownWords: string[]): Promise<void> {
+    const problem = await passwordProblem(password, this.context.config.limits.passwordMinChars, knownWords);
     if (problem) throw invalid(problem, 'weak_password');
   }
 
@@ -39,7 +39,7 @@ export class AccountService {
   async register(input: { email: string; password: string; name: string }, options: { demo?: boolean } = {}): Promise<UserRecord> {
     const email = input.email.trim().toLowerCase();
     const name = input.name.trim();
-    this.assertStrong(input.password, [email, name]);
+    await this.assertStrong(input.password, [email, name]);
     const noAdminYet = (await this.store.countAdmins()) === 0;
     if (!noAdminYet && !this.context.config.openRegistration && !(await this.store.hasInvitation(email)))
       throw forbidden('registration is by project invitation: ask a project owner to invite this email');
@@ -92,7 +92,7 @@ export class AccountService {
   async changePassword(actor: UserRecord, credential: string, input: { currentPassword: string; newPassword: string }): Promise<void> {
     await this.verifyOwnPassword(actor, input.currentPassword);
     if (input.newPassword === input.currentPassword) throw invalid('newPassword: choose a password different from the current one', 'same_password');
-    this.assertStrong(input.newPassword, [actor.email, actor.name]);
+    await this.assertStrong(input.newPassword, [actor.email, actor.name]);
     await this.store.updatePasswordHash(actor.id, await hashPassword(input.newPassword));
     await this.context.credentialsRevoked(await this.store.deleteTokensOfUser(actor.id, hashToken(credential)));
   }

@@ -4,7 +4,6 @@
  * chunks to measure what it really unpacks to, because a zip's declared sizes can lie (zip bomb).
  */
 import { Unzip, UnzipInflate } from 'fflate';
-import mammoth from 'mammoth';
 import type { Limits } from '../../config';
 import { invalid, tooLarge, unsupported } from '../../errors';
 
@@ -93,6 +92,8 @@ export async function docxToText(bytes: Uint8Array, limits: Pick<Limits, 'docxUn
   let text = '';
   let messages: { type: string; message: string }[];
   try {
+    // Loaded on first use: mammoth and its zip reader cost ~0.1 s that a server start should not pay.
+    const { default: mammoth } = await import('mammoth');
     const result = await mammoth.convertToHtml(
       { buffer: Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength) },
       {

@@ -3,12 +3,23 @@
  * one measures, a verdict per code, the coder pairs, transcripts and groups, the diagnostics that
  * say when a number should not be trusted, and the methods paragraph to copy.
  */
-import { useMemo, useRef, useState } from 'react';
+import { type ReactNode, useMemo, useRef, useState } from 'react';
 import { alphaThresholdKeys, verdictRule } from '../../../../shared/agreement/verdict';
 import type { AgreementReport } from '../../../../shared/api/responses';
+import type { RoundUnit } from '../../../../shared/api/rounds';
 import type { Code } from '../../../../shared/collab/schema';
 import { AlphaBarChart, CoderPairHeatmap } from './charts';
 import { downloadFile, perCodeCsv, reportFileName } from './exportFiles';
+import {
+  methodsParagraph,
+  type PerCodeStatistic,
+  perCodeLabels,
+  perCodeStatisticOf,
+  perCodeValue,
+  secondaryTurnsLabel,
+  sortByHeadline,
+  undefinedKAlphaReason,
+} from './perCodeStatistic';
 import {
   formatInterval,
   formatPercent,
@@ -21,7 +32,7 @@ import {
   unitDescription,
   verdictFor,
 } from './reading';
-import { alphaBars, CellColumns, CellHeaders, pairCells, TranscriptTable, VerdictBadge } from './reportParts';
+import { alphaBars, CellColumns, CellHeaders, pairCells, SecondaryNote, TranscriptTable, VerdictBadge } from './reportParts';
 
 type Diagnostic = AgreementReport['diagnostics'][number];
 type Cell = AgreementReport['overall'];
@@ -34,9 +45,12 @@ interface Names {
 
 export function AgreementReportView({ report, codes, projectName,
   roundName,
+  roundUnit,
 }: { report: AgreementReport; codes: Code[]; projectName: string;
   /** The calibration round the report is of, named in the files. */
   roundName?: string | null;
+  /** That round's unit: on the codings' own boundaries (`continuum`) the report is read by (k)uα per code. */
+  roundUnit?: RoundUnit | null;
 }) {
   const names: Names = useMemo(
     () => ({
@@ -48,6 +62,8 @@ export function AgreementReportView({ report, codes, projectName,
   const colours = useMemo(() => new Map(codes.map((code) => [code.id, code.color])), [codes]);
   const withIntervals = Object.keys(report.overall.intervals).length > 0;
   const bootstrap = report.overall.intervals.kripp_alpha_nominal;
+  const statistic = perCodeStatisticOf(roundUnit);
+  const documentsText = `${report.documents.length} transcript${report.documents.length === 1 ? '' : 's'}`;
   const [htmlProblem, setHtmlProblem] = useState<string | null>(null);
   // The renderer for the standalone page is loaded on demand: the tab itself never needs it.
   const downloadHtml = async () => {
@@ -57,6 +73,7 @@ export function AgreementReportView({ report, codes, projectName,
       const html = agreementReportHtml(report, {
         projectName,
         roundName,
+        roundUnit,
         codeNames: names.codes,
         generatedAt: new Date(),
       });
@@ -70,8 +87,9 @@ export function AgreementReportView({ report, codes, projectName,
     <div className="agreement-report" data-testid="agreement-report">
       <div className="agreement-report-head">
         <p className="agreement-basis">
-          {unitDescription(report.unit, report.overall.units)} in {report.documents.length} transcript{report.documents.length === 1 ? '' : 's'}, coded
-          by {report.coders.map((coder) => coder.name).join(', ')}.{' '}
+          {statistic === 'k_u_alpha'
+            ? `The codings’ own boundaries in ${documentsText}, coded by ${report.coders.map((coder) => coder.name).join(', ')}; coded-unit statistics over ${unitDescription(report.unit, report.overall.units)} (secondary).`
+            : `${unitDescription(report.unit, report.overall.units)} in ${documentsText}, coded by ${report.coders.map((coder) => coder.name).join(', ')}.`}{' '}
           {bootstrap
             ? `95% bootstrap intervals from ${bootstrap.requestedDraws.toLocaleString('en')} draws, seed ${bootstrap.seed}.`
             : 'No confidence intervals (turn them on above).'}
@@ -102,12 +120,12 @@ export function AgreementReportView({ report, codes, projectName,
         </p>
       )}
 
-      <Headline report={report} />
-      <CodeTable report={report} colours={colours} names={names} withIntervals={withIntervals} />
-      <CoderPairMatrix report={report} />
-      <GroupTable report={report} withIntervals={withIntervals} names={names} />
-      <DocumentTable report={report} withIntervals={withIntervals} names={names} />
-      <MethodsParagraph text={report.methodsText} />
+      <Headline report={report} statistic={statistic} withIntervals={withIntervals} />
+      <CodeTable report={report} colours={colours} names={names} withIntervals={withIntervals} statistic={statistic} />
+      <CoderPairMatrix report={report} statistic={statistic} />
+      <GroupTable report={report} withIntervals={withIntervals} names={names} statistic={statistic} />
+      <DocumentTable report={report} withIntervals={withIntervals} names={names} statistic={statistic} />
+      <MethodsParagraph text={methodsParagraph(report, statistic)} />
       <Diagnostics report={report} names={names} />
     </div>
   );
@@ -115,50 +133,62 @@ export function AgreementReportView({ report, codes, projectName,
 
 const numberOrNull = (value: unknown): number | null => (typeof value === 'number' && Number.isFinite(value) ? value : null);
 
-function Headline({ report }: { report: AgreementReport }) {
+/**
+ * All codes together. Alpha over the coded units heads it; for a round on the codings' own
+ * boundaries uα does, and the coded-unit values beside it are labelled as over speaker turns.
+ */
+function Headline({ report, statistic, withIntervals }: { report: AgreementReport; statistic: PerCodeStatistic; withIntervals: boolean }) {
   const { statistics, intervals, unitized } = report.overall;
   const alpha = statistics.kripp_alpha_nominal;
-  const verdict = verdictFor(alpha);
   const interval = intervals.kripp_alpha_nominal;
   const below = interval?.probabilityBelow;
+  const belowText =
+    below &&
+    `Probability that α is below ${alphaThresholdKeys.map((key, position) => `${position === 0 ? '' : '; below '}${thresholdText(key)}: ${formatPercent(below[key])}`).join('')}`;
+  const uAlpha = numberOrNull(unitized.u_alpha);
   const cuAlpha = numberOrNull(unitized.cu_alpha);
   const cuShare = numberOrNull(unitized.cu_share_of_pairable_length);
+  const continuum = statistic === 'k_u_alpha';
+  const secondary = (name: string) => (continuum ? `${name}, ${secondaryTurnsLabel}` : name);
+  const alphaHelp = 'Chance-corrected agreement on which codes each unit got: 1 is perfect, 0 is what chance alone gives.';
+  const uAlphaHelp = 'Agreement on the codings’ own boundaries and codes, with no units imposed: where segments start and end, and what they are.';
   return (
     <section className="agreement-section" aria-labelledby="agreement-overall-title">
       <h2 id="agreement-overall-title">All codes together</h2>
       <div className="agreement-headline">
-        <div className={`agreement-stat agreement-stat-main verdict-${verdict.level}`}>
-          <p className="agreement-stat-name">Krippendorff’s α (nominal)</p>
-          <p className="agreement-stat-value" data-testid="overall-alpha">
-            {formatStatistic(alpha)}
-          </p>
-          <VerdictBadge alpha={alpha} />
-          {interval && <p className="agreement-stat-interval">95% CI {formatInterval(interval)}</p>}
-          {below && (
-            <p className="agreement-stat-interval">
-              Probability that α is below{' '}
-              {alphaThresholdKeys.map((key, position) => `${position === 0 ? '' : '; below '}${thresholdText(key)}: ${formatPercent(below[key])}`).join('')}
-            </p>
-          )}
-          <p className="agreement-stat-help">Chance-corrected agreement on which codes each unit got: 1 is perfect, 0 is what chance alone gives.</p>
-        </div>
+        {continuum ? (
+          <MainStat
+            name="Unitized uα"
+            value={uAlpha}
+            interval={withIntervals ? 'no interval' : undefined}
+            help={`This round’s own statistic. ${uAlphaHelp}`}
+          />
+        ) : (
+          <MainStat name="Krippendorff’s α (nominal)" value={alpha} interval={interval} note={belowText} help={alphaHelp} testId="overall-alpha" />
+        )}
+        {continuum && (
+          <Stat
+            name={secondary('Krippendorff’s α (nominal)')}
+            value={formatStatistic(alpha)}
+            interval={interval}
+            note={belowText}
+            help={alphaHelp}
+            testId="overall-alpha"
+          />
+        )}
         <Stat
-          name="Percent agreement"
+          name={secondary('Percent agreement')}
           value={formatPercent(statistics.percent_agreement_pairwise)}
           interval={intervals.percent_agreement_pairwise}
           help="Share of coder pairs that gave a unit the same codes. Not corrected for chance, so uncoded units inflate it."
         />
         <Stat
-          name="Gwet’s AC1"
+          name={secondary('Gwet’s AC1')}
           value={formatStatistic(statistics.gwet_ac1)}
           interval={intervals.gwet_ac1}
           help="Chance-corrected like α, but far less pulled down when most units carry no code (the kappa paradox)."
         />
-        <Stat
-          name="Unitized uα"
-          value={formatStatistic(numberOrNull(unitized.u_alpha))}
-          help="Agreement on the codings’ own boundaries and codes, with no units imposed: where segments start and end, and what they are."
-        />
+        {!continuum && <Stat name="Unitized uα" value={formatStatistic(uAlpha)} help={uAlphaHelp} />}
         <Stat
           name="|uα (coded vs. uncoded)"
           value={formatStatistic(numberOrNull(unitized.binary_u_alpha))}
@@ -171,12 +201,46 @@ function Headline({ report }: { report: AgreementReport }) {
   );
 }
 
-function Stat({ name, value, interval, help }: { name: string; value: string; interval?: Interval; help: string }) {
+/** The statistic that heads the report, with its verdict; `interval` may say in words that there is none. */
+function MainStat({
+  name,
+  value,
+  interval,
+  note,
+  help,
+  testId,
+}: {
+  name: string;
+  value: number | null | undefined;
+  interval?: Interval | string;
+  note?: string;
+  help: string;
+  testId?: string;
+}) {
+  const verdict = verdictFor(value);
+  return (
+    <div className={`agreement-stat agreement-stat-main verdict-${verdict.level}`}>
+      <p className="agreement-stat-name">{name}</p>
+      <p className="agreement-stat-value" data-testid={testId}>
+        {formatStatistic(value)}
+      </p>
+      <VerdictBadge alpha={value} />
+      {interval && <p className="agreement-stat-interval">{typeof interval === 'string' ? `95% CI: ${interval}` : `95% CI ${formatInterval(interval)}`}</p>}
+      {note && <p className="agreement-stat-interval">{note}</p>}
+      <p className="agreement-stat-help">{help}</p>
+    </div>
+  );
+}
+
+function Stat({ name, value, interval, note, help, testId }: { name: string; value: string; interval?: Interval; note?: string; help: string; testId?: string }) {
   return (
     <div className="agreement-stat">
       <p className="agreement-stat-name">{name}</p>
-      <p className="agreement-stat-value">{value}</p>
+      <p className="agreement-stat-value" data-testid={testId}>
+        {value}
+      </p>
       {interval && <p className="agreement-stat-interval">95% CI {formatInterval(interval)}</p>}
+      {note && <p className="agreement-stat-interval">{note}</p>}
       <p className="agreement-stat-help">{help}</p>
     </div>
   );
@@ -195,37 +259,106 @@ function reasonFor(report: AgreementReport, scope: string, names: Names): string
 
 type CodeSort = { by: 'codebook' } | { by: 'alpha'; direction: 'ascending' | 'descending' };
 
-function CodeTable({ report, colours, names, withIntervals }: { report: AgreementReport; colours: Map<string, string>; names: Names; withIntervals: boolean }) {
+/**
+ * The per-code table. Its headline column (sortable, with the verdict) is the report's headline
+ * statistic. For a round on the codings' own boundaries the coded-unit columns are grouped under
+ * "over speaker turns (secondary)" and (k)uα gets the sort, the bold and a verdict of its own;
+ * every column keeps the place it has in a coded-unit report, so the same column holds (k)uα in
+ * both.
+ */
+function CodeTable({
+  report,
+  colours,
+  names,
+  withIntervals,
+  statistic,
+}: {
+  report: AgreementReport;
+  colours: Map<string, string>;
+  names: Names;
+  withIntervals: boolean;
+  statistic: PerCodeStatistic;
+}) {
   const [sort, setSort] = useState<CodeSort>({ by: 'codebook' });
   const twoCoders = report.coders.length === 2;
   const kappaKey = twoCoders ? 'cohen_kappa' : 'fleiss_kappa';
-  const rows = useMemo(() => {
-    if (sort.by === 'codebook') return report.byCode;
-    const sign = sort.direction === 'ascending' ? 1 : -1;
-    // Undefined alphas go last either way: there is nothing to rank them by.
-    return [...report.byCode].sort((a, b) => {
-      const x = a.statistics.kripp_alpha_nominal ?? null;
-      const y = b.statistics.kripp_alpha_nominal ?? null;
-      if (x === null || y === null) return x === null ? (y === null ? 0 : 1) : -1;
-      return sign * (x - y);
-    });
-  }, [report, sort]);
+  const continuum = statistic === 'k_u_alpha';
+  const labels = perCodeLabels[statistic];
+  const rows = useMemo(() => (sort.by === 'codebook' ? report.byCode : sortByHeadline(report.byCode, statistic, sort.direction)), [report, sort, statistic]);
   const paradoxScopes = new Set(report.diagnostics.filter((item) => item.kind === 'kappa_paradox').map((item) => item.scope));
   const sortByAlpha = () =>
     setSort((current) => ({ by: 'alpha', direction: current.by === 'alpha' && current.direction === 'ascending' ? 'descending' : 'ascending' }));
+  const kAlphaReason = (code: AgreementReport['byCode'][number]) => {
+    const diagnostic = undefinedKAlphaReason(report.diagnostics, code.name);
+    return diagnostic && firstSentence(readableDiagnostic(diagnostic, names));
+  };
+  const sortHeader = (
+    <th scope="col" className="numeric" aria-sort={sort.by === 'alpha' ? sort.direction : undefined}>
+      <button type="button" className="agreement-sort" onClick={sortByAlpha}>
+        {labels.column}{' '}
+        <span aria-hidden="true">{sort.by === 'alpha' ? (sort.direction === 'ascending' ? '▲' : '▼') : '↕'}</span>
+        <span className="visually-hidden">, sort by {continuum ? labels.column : 'alpha'}</span>
+      </button>
+    </th>
+  );
+  const codeHeader = (
+    <th scope="col" rowSpan={continuum ? 2 : undefined} aria-sort={sort.by === 'codebook' ? 'other' : undefined}>
+      <button type="button" className="agreement-sort" onClick={() => setSort({ by: 'codebook' })}>
+        Code{sort.by === 'codebook' && <span className="muted"> (codebook order)</span>}
+      </button>
+    </th>
+  );
+  const usesHeader = (
+    <th scope="col" rowSpan={continuum ? 2 : undefined}>
+      Uses per coder
+    </th>
+  );
+  const sharedHeaders = (alphaHeader: ReactNode) => (
+    <>
+      <th scope="col" className="numeric">
+        Units
+      </th>
+      {alphaHeader}
+      {withIntervals && (
+        <th scope="col" className="numeric">
+          95% CI
+        </th>
+      )}
+      <th scope="col">Verdict</th>
+      <th scope="col" className="numeric">
+        % agree
+      </th>
+      <th scope="col" className="numeric">
+        {twoCoders ? 'Cohen’s κ' : 'Fleiss’ κ'}
+      </th>
+      <th scope="col" className="numeric">
+        AC1
+      </th>
+      <th scope="col" className="numeric">
+        <abbr title="Cohen's kappa over characters (coded or not), averaged over coder pairs">Char. κ</abbr>
+      </th>
+    </>
+  );
+  const kAlphaTitle = "Unitized alpha for this code on the codings' own boundaries";
 
   return (
     <section className="agreement-section" aria-labelledby="agreement-codes-title">
       <h2 id="agreement-codes-title">Per code</h2>
       <p className="agreement-section-help">
-        Each code is judged on its own: applied or not applied to each unit. Verdicts follow Krippendorff (2004): {verdictRule}.
+        {continuum
+          ? 'This round is measured on the codings’ own boundaries: each code’s (k)uα compares where coders put its segments, with no units imposed. The coded-unit columns, each code applied or not applied to each speaker turn, are secondary. '
+          : 'Each code is judged on its own: applied or not applied to each unit. '}
+        Verdicts follow Krippendorff (2004): {verdictRule}.
       </p>
       {report.byCode.length > 0 && (
         <figure className="card agreement-figure">
           <AlphaBarChart
-            bars={alphaBars(rows)}
-            title="Krippendorff’s alpha per code"
-            description={`One bar per code, in the table's order; dashed lines at .667 (tentative) and .800 (reliable)${withIntervals ? '; whiskers show the 95% bootstrap interval' : ''}. The table below gives the same values.`}
+            bars={alphaBars(rows, statistic)}
+            title={labels.chartTitle}
+            axisLabel={labels.axis}
+            description={`One bar per code, in the table's order; dashed lines at .667 (tentative) and .800 (reliable)${
+              continuum ? '; no whiskers: (k)uα has no interval' : withIntervals ? '; whiskers show the 95% bootstrap interval' : ''
+            }. The table below gives the same values.`}
           />
           <figcaption className="hint">
             Bars are coloured and marked by verdict (✓ reliable, ◐ tentative, ✗ unreliable); the table below has every value.
@@ -235,61 +368,55 @@ function CodeTable({ report, colours, names, withIntervals }: { report: Agreemen
       <div className="table-wrap card">
         <table className="data-table agreement-table" data-testid="agreement-code-table">
           <caption className="visually-hidden">
-            Agreement per code, {sort.by === 'alpha' ? `sorted by Krippendorff’s alpha, ${sort.direction}` : 'in codebook order'}
+            Agreement per code, {sort.by === 'alpha' ? `sorted by ${labels.name}, ${sort.direction}` : 'in codebook order'}
           </caption>
           <thead>
-            <tr>
-              <th scope="col" aria-sort={sort.by === 'codebook' ? 'other' : undefined}>
-                <button type="button" className="agreement-sort" onClick={() => setSort({ by: 'codebook' })}>
-                  Code{sort.by === 'codebook' && <span className="muted"> (codebook order)</span>}
-                </button>
-              </th>
-              <th scope="col" className="numeric">
-                Units
-              </th>
-              <th scope="col" className="numeric" aria-sort={sort.by === 'alpha' ? sort.direction : undefined}>
-                <button type="button" className="agreement-sort" onClick={sortByAlpha}>
-                  α{' '}
-                  <span aria-hidden="true">{sort.by === 'alpha' ? (sort.direction === 'ascending' ? '▲' : '▼') : '↕'}</span>
-                  <span className="visually-hidden">, sort by alpha</span>
-                </button>
-              </th>
-              {withIntervals && (
+            {continuum ? (
+              <>
+                <tr>
+                  {codeHeader}
+                  <th scope="colgroup" colSpan={withIntervals ? 7 : 6} className="muted">
+                    Coded units, {secondaryTurnsLabel}
+                  </th>
+                  <th scope="colgroup" colSpan={withIntervals ? 4 : 3}>
+                    On the codings’ own boundaries: this round’s statistic
+                  </th>
+                  {usesHeader}
+                </tr>
+                <tr>
+                  {sharedHeaders(
+                    <th scope="col" className="numeric">
+                      α
+                    </th>,
+                  )}
+                  {sortHeader}
+                  {withIntervals && (
+                    <th scope="col" className="numeric">
+                      95% CI
+                    </th>
+                  )}
+                  <th scope="col">Verdict</th>
+                </tr>
+              </>
+            ) : (
+              <tr>
+                {codeHeader}
+                {sharedHeaders(sortHeader)}
                 <th scope="col" className="numeric">
-                  95% CI
+                  <abbr title={kAlphaTitle}>(k)uα</abbr>
                 </th>
-              )}
-              <th scope="col">Verdict</th>
-              <th scope="col" className="numeric">
-                % agree
-              </th>
-              <th scope="col" className="numeric">
-                {twoCoders ? 'Cohen’s κ' : 'Fleiss’ κ'}
-              </th>
-              <th scope="col" className="numeric">
-                AC1
-              </th>
-              <th scope="col" className="numeric">
-                <abbr title="Cohen's kappa over characters (coded or not), averaged over coder pairs">Char. κ</abbr>
-              </th>
-              <th scope="col" className="numeric">
-                <abbr title="Unitized alpha for this code on the codings' own boundaries">(k)uα</abbr>
-              </th>
-              <th scope="col">Uses per coder</th>
-            </tr>
+                {usesHeader}
+              </tr>
+            )}
           </thead>
           <tbody>
             {rows.map((code) => {
               const alpha = code.statistics.kripp_alpha_nominal;
               const scope = scopes.code(code.name);
-              return (
-                <tr key={code.codeId} data-code-id={code.codeId}>
-                  <th scope="row" className="agreement-code-name">
-                    <span className="code-swatch" style={{ background: colours.get(code.codeId) ?? 'var(--line-strong)' }} aria-hidden="true" />
-                    {code.name}
-                  </th>
+              const sharedCells = (
+                <>
                   <td className="numeric">{code.units}</td>
-                  <td className="numeric agreement-alpha" data-statistic="kripp_alpha_nominal">
+                  <td className={continuum ? 'numeric' : 'numeric agreement-alpha'} data-statistic="kripp_alpha_nominal">
                     {formatStatistic(alpha)}
                   </td>
                   {withIntervals && <td className="numeric agreement-interval">{formatInterval(code.intervals.kripp_alpha_nominal) || '—'}</td>}
@@ -305,7 +432,24 @@ function CodeTable({ report, colours, names, withIntervals }: { report: Agreemen
                   <td className="numeric">{formatStatistic(code.statistics[kappaKey])}</td>
                   <td className="numeric">{formatStatistic(code.statistics.gwet_ac1)}</td>
                   <td className="numeric">{formatStatistic(code.characterLevel.cohenKappa)}</td>
-                  <td className="numeric">{formatStatistic(code.unitizedKAlpha)}</td>
+                </>
+              );
+              return (
+                <tr key={code.codeId} data-code-id={code.codeId}>
+                  <th scope="row" className="agreement-code-name">
+                    <span className="code-swatch" style={{ background: colours.get(code.codeId) ?? 'var(--line-strong)' }} aria-hidden="true" />
+                    {code.name}
+                  </th>
+                  {sharedCells}
+                  <td className={continuum ? 'numeric agreement-alpha' : 'numeric'} data-statistic="k_u_alpha">
+                    {formatStatistic(code.unitizedKAlpha)}
+                  </td>
+                  {continuum && withIntervals && <td className="numeric agreement-interval">no interval</td>}
+                  {continuum && (
+                    <td>
+                      <VerdictBadge alpha={perCodeValue(code, statistic).alpha} reason={kAlphaReason(code)} />
+                    </td>
+                  )}
                   <td>
                     <ul className="agreement-uses">
                       {report.coders.map((coder) => (
@@ -325,17 +469,18 @@ function CodeTable({ report, colours, names, withIntervals }: { report: Agreemen
   );
 }
 
-function CoderPairMatrix({ report }: { report: AgreementReport }) {
+function CoderPairMatrix({ report, statistic }: { report: AgreementReport; statistic: PerCodeStatistic }) {
   const pairOf = (a: string, b: string) => report.byCoderPair.find((pair) => (pair.coders[0] === a && pair.coders[1] === b) || (pair.coders[0] === b && pair.coders[1] === a));
   return (
     <section className="agreement-section" aria-labelledby="agreement-pairs-title">
       <h2 id="agreement-pairs-title">Coder pairs</h2>
+      <SecondaryNote statistic={statistic} className="agreement-section-help" />
       {report.coders.length >= 2 && (
         <figure className="card agreement-figure">
           <CoderPairHeatmap
             coders={report.coders}
             pairs={pairCells(report)}
-            title="Krippendorff’s alpha for each pair of coders, all codes together; darker is higher"
+            title={`Krippendorff’s alpha for each pair of coders, all codes together${statistic === 'k_u_alpha' ? `, ${secondaryTurnsLabel}` : ''}; darker is higher`}
           />
           <figcaption className="hint">Darker cells agree more; each cell names its α and verdict, and the table below repeats them.</figcaption>
         </figure>
@@ -390,11 +535,12 @@ function CoderPairMatrix({ report }: { report: AgreementReport }) {
   );
 }
 
-function GroupTable({ report, withIntervals, names }: { report: AgreementReport; withIntervals: boolean; names: Names }) {
+function GroupTable({ report, withIntervals, names, statistic }: { report: AgreementReport; withIntervals: boolean; names: Names; statistic: PerCodeStatistic }) {
   const attribute = report.byGroup[0]?.attribute;
   return (
     <section className="agreement-section" aria-labelledby="agreement-groups-title">
       <h2 id="agreement-groups-title">By participant {attribute ?? 'group'}</h2>
+      {report.byGroup.length > 0 && <SecondaryNote statistic={statistic} className="agreement-section-help" />}
       {report.byGroup.length === 0 ? (
         <p className="empty-state small">None of the chosen transcripts has a value for this participant attribute.</p>
       ) : (
@@ -426,10 +572,11 @@ function GroupTable({ report, withIntervals, names }: { report: AgreementReport;
   );
 }
 
-function DocumentTable({ report, withIntervals, names }: { report: AgreementReport; withIntervals: boolean; names: Names }) {
+function DocumentTable({ report, withIntervals, names, statistic }: { report: AgreementReport; withIntervals: boolean; names: Names; statistic: PerCodeStatistic }) {
   return (
     <section className="agreement-section" aria-labelledby="agreement-documents-title">
       <h2 id="agreement-documents-title">Per transcript</h2>
+      <SecondaryNote statistic={statistic} className="agreement-section-help" />
       <div className="table-wrap card">
         <TranscriptTable
           report={report}

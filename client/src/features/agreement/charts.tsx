@@ -97,8 +97,12 @@ function clip(text: string, characters: number): string {
   return text.length <= characters ? text : `${text.slice(0, characters - 1)}…`;
 }
 
-/** Horizontal bars: one per code, alpha from 0, its 95% interval as a whisker, the thresholds as dashed lines. */
-export function AlphaBarChart({ bars, title, description }: { bars: readonly AlphaBar[]; title: string; description: string }) {
+/**
+ * Horizontal bars: one per code, alpha from 0, its 95% interval as a whisker, the thresholds as
+ * dashed lines. A bar without an interval has no whisker; `axisLabel` names the statistic (and says
+ * when it has no interval at all).
+ */
+export function AlphaBarChart({ bars, title, description, axisLabel }: { bars: readonly AlphaBar[]; title: string; description: string; axisLabel: string }) {
   const labelWidth = 190;
   const valueWidth = 84;
   const width = 760;
@@ -163,7 +167,7 @@ export function AlphaBarChart({ bars, title, description }: { bars: readonly Alp
         );
       })}
       <text x={(plotLeft + plotRight) / 2} y={height - 8} textAnchor="middle" fill={ink}>
-        Krippendorff’s α (nominal)
+        {axisLabel}
         {bars.some((bar) => bar.interval) ? ', whiskers: 95% bootstrap interval' : ''}
       </text>
     </ChartFrame>

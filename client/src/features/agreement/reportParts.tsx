@@ -5,6 +5,8 @@
  * from what the tab showed.
  */
 import type { AgreementReport } from '../../../../shared/api/responses';
+import type { AlphaBar } from './charts';
+import { type PerCodeStatistic, perCodeValue, secondaryTurnsLabel } from './perCodeStatistic';
 import { formatInterval, formatPercent, formatStatistic, scopes, verdictFor } from './reading';
 
 /** Any row of the report: overall, a code, a pair, a transcript or a group. */
@@ -104,14 +106,18 @@ export function TranscriptTable({
   );
 }
 
-/** One bar per code for `AlphaBarChart`, in the order given. */
-export function alphaBars(codes: readonly AgreementReport['byCode'][number][]) {
-  return codes.map((code) => ({
-    id: code.codeId,
-    name: code.name,
-    alpha: code.statistics.kripp_alpha_nominal,
-    interval: code.intervals.kripp_alpha_nominal,
-  }));
+/**
+ * Under the parts that hold coded-unit statistics only (coder pairs, transcripts, groups), in a
+ * report headed by (k)uα: says what their numbers are, so none is taken for the round's.
+ */
+export function SecondaryNote({ statistic, className }: { statistic: PerCodeStatistic; className?: string }) {
+  if (statistic !== 'k_u_alpha') return null;
+  return <p className={className}>Krippendorff’s α over all codes, {secondaryTurnsLabel}: the report has no unitized value for these.</p>;
+}
+
+/** One bar per code for `AlphaBarChart`, in the order given: the report's headline statistic and its interval, if any. */
+export function alphaBars(codes: readonly AgreementReport['byCode'][number][], statistic: PerCodeStatistic): AlphaBar[] {
+  return codes.map((code) => ({ id: code.codeId, name: code.name, ...perCodeValue(code, statistic) }));
 }
 
 /** One cell per coder pair for `CoderPairHeatmap`. */

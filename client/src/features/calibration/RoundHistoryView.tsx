@@ -45,6 +45,8 @@ function HistoryBody({ history, codes }: { history: RoundHistory; codes: Code[] 
   });
   if (history.rounds.length === 0) return <p className="empty-state small">No round’s numbers are open to you yet.</p>;
   const charted = series.slice(0, chartedCodesMax);
+  // A round on the codings' own boundaries is charted by its own number, (k)uα, which has no interval.
+  const anyContinuum = history.rounds.some((round) => round.unit.kind === 'continuum');
   return (
     <>
       {series.length > 0 && (
@@ -52,8 +54,8 @@ function HistoryBody({ history, codes }: { history: RoundHistory; codes: Code[] 
           <RoundHistoryChart
             rounds={history.rounds.map((round) => round.name)}
             series={charted}
-            title="Krippendorff’s alpha per code across calibration rounds"
-            description={`One line per code${series.length > chartedCodesMax ? ` (the first ${chartedCodesMax}; the table lists all)` : ''}, one point per round; bands show the 95% bootstrap interval; dashed lines at .667 and .800.`}
+            title={`Krippendorff’s alpha per code across calibration rounds${anyContinuum ? ' (unitized (k)uα for rounds on the codings’ own boundaries)' : ''}`}
+            description={`One line per code${series.length > chartedCodesMax ? ` (the first ${chartedCodesMax}; the table lists all)` : ''}, one point per round; bands show the 95% bootstrap interval${anyContinuum ? ' (rounds measured by (k)uα have no interval)' : ''}; dashed lines at .667 and .800.`}
           />
           <figcaption className="legend-list">
             {charted.map((line, index) => (
@@ -73,7 +75,10 @@ function HistoryBody({ history, codes }: { history: RoundHistory; codes: Code[] 
               {history.rounds.map((round) => (
                 <th key={round.roundId} scope="col" className="numeric">
                   {round.name}
-                  <span className="agreement-matrix-sub">{round.status === 'open' ? 'open' : 'closed'}</span>
+                  <span className="agreement-matrix-sub">
+                    {round.status === 'open' ? 'open' : 'closed'}
+                    {round.unit.kind === 'continuum' ? ', (k)uα, no interval' : ''}
+                  </span>
                 </th>
               ))}
             </tr>

@@ -1,9 +1,10 @@
 /**
- * Reconciliation (SPEC Q1–Q5): the disagreement navigator, decisions with their trail, live claims
- * and auto-merge, on the pure core of shared/reconcile. Coders' layers are read through the one
- * coding model (only codings on their words count, K5); consensus codings are anchored with it and
- * written together with their decision record in one write of the consensus document, so the
- * trail never lacks a decision whose codings exist, nor the other way round (D1, D2).
+ * Reconciliation (SPEC Q1–Q6): the disagreement navigator, decisions with their trail, live claims,
+ * changed decisions that supersede earlier ones, and auto-merge, on the pure core of
+ * shared/reconcile. Coders' layers are read through the one coding model (only codings on their
+ * words count, K5); consensus codings are anchored with it and written together with their
+ * decision record in one write of the consensus document, so the trail never lacks a decision
+ * whose codings exist, nor the other way round (D1, D2).
  *
  * Only who may write the consensus (owners and adjudicators, A2) reaches any of it; coders never
  * do, blind mode or not (A3).
@@ -23,6 +24,7 @@ import type {
   DisagreementState,
   DisagreementView,
   ReconcileScope,
+  SupersededResult,
 } from '../../shared/api/reconciliation';
 import { anchorRange, codingOffsets, isOnItsWords, newCoding } from '../../shared/collab/codings';
 import { documentNames } from '../../shared/collab/documentNames';
@@ -52,6 +54,7 @@ import {
   type AutoMergePlan,
   autoMergeUndo,
   type ConsensusCoding,
+  codingsWrittenBy,
   decide,
   findPassages,
   type MergeAction,
@@ -62,6 +65,7 @@ import {
   type ReconcileCoding,
   type TranscriptPassages,
   type VersionAction,
+  writtenCodingsNow,
 } from '../../shared/reconcile';
 import { conflict, invalid, notFound } from '../errors';
 import { decisionsCsv, type TrailNames } from '../exchange/tabular/decisionsCsv';
@@ -118,10 +122,16 @@ function mergeAction(action: DecisionAction): MergeAction {
   }
 }
 
-/** Decisions still in force: those of an undone auto-merge no longer count. */
+/** Ids of the decisions a later decision superseded (SPEC Q6). */
+function supersededIds(decisions: readonly StoredDecision[]): Set<string> {
+  return new Set(decisions.flatMap((decision) => (decision.supersedes === null ? [] : [decision.supersedes])));
+}
+
+/** Decisions still in force: those a later decision superseded, and those of an undone auto-merge, no longer count. */
 function decisionsInForce(decisions: readonly StoredDecision[], merges: readonly StoredMerge[]): StoredDecision[] {
   const undone = new Set(merges.filter((merge) => merge.undo !== null).map((merge) => merge.id));
-  return decisions.filter((decision) => decision.mergeId === null || !undone.has(decision.mergeId));
+  const superseded = supersededIds(decisions);
+  return decisions.filter((decision) => !superseded.has(decision.id) && (decision.mergeId === null || !undone.has(decision.mergeId)));
 }
 
 /** The decision in force per passage: the latest one. */
@@ -143,6 +153,45 @@ function planId(plan: AutoMergePlan, coders: readonly string[]): string {
   const hash = createHash('sha256');
   hash.update(JSON.stringify([plan.agreedOverlapRatioMin, coders, plan.entries.map((entry) => [entry.record.disagreementId, entry.record.revision, entry.codings.map((coding) => coding.id)])]));
   return `plan-${hash.digest('hex').slice(0, 24)}`;
+}
+
+/** Consensus codings anchored on this index of the live transcript (see ReconciliationService.anchored). */
+function anchorOn(index: TranscriptIndex, analysis: Analysis, codings: readonly (ConsensusCoding & { id?: string })[], createdBy: string, createdAt: string): StoredCoding[] {
+  if (index.text !== analysis.text) throw conflict('the transcript text changed since these codings were compared; reload the disagreements', 'transcript_changed');
+  return codings.map((coding) => {
+    const anchored = anchorRange(index, coding.start, coding.end);
+    if ('refusal' in anchored) throw invalid(anchored.refusal.message, anchored.refusal.code);
+    return newCoding({ id: coding.id ?? randomUUID(), codeId: coding.codeId, anchors: anchored.anchors, start: coding.start, end: coding.end, memo: '', createdBy, createdAt });
+  });
+}
+
+/**
+ * Whether a decision may be recorded on a passage whose decision in force is `inForce` (SPEC Q3,
+ * Q6): without `supersedes` only a passage not decided on these codings; with it, only when it
+ * names exactly the decision in force, so two adjudicators never silently overwrite each other.
+ */
+function refuseDecision(
+  decisions: readonly StoredDecision[],
+  inForce: StoredDecision | undefined,
+  disagreementId: string,
+  revision: string,
+  supersedes: string | undefined,
+  personName: (id: string) => string,
+): void {
+  const by = (decision: StoredDecision) => `decision ${decision.id} by ${personName(decision.decidedBy)} at ${decision.decidedAt}`;
+  if (supersedes === undefined) {
+    if (inForce?.revision === revision)
+      throw conflict(`passage ${disagreementId} was already decided (${by(inForce)}); to change that decision, send supersedes: "${inForce.id}"`, 'already_decided');
+    return;
+  }
+  // Nothing to change: whatever `supersedes` names, it is not in force here (at most an undone auto-merge's).
+  if (!inForce) throw conflict(`passage ${disagreementId} has no decision in force, so there is none to supersede; decide it without supersedes`, 'not_decided');
+  const named = decisions.find((decision) => decision.id === supersedes);
+  if (!named) throw notFound(`supersedes: no decision ${supersedes} in this transcript's trail`, 'unknown_decision');
+  if (named.disagreementId !== disagreementId)
+    throw invalid(`supersedes: decision ${supersedes} is about passage ${named.disagreementId}, not ${disagreementId}`, 'decision_of_other_passage');
+  if (inForce.id !== named.id)
+    throw conflict(`decision ${supersedes} is no longer the one in force on passage ${disagreementId}: ${by(inForce)} is; review it, then supersede that one`, 'decision_changed');
 }
 
 export class ReconciliationService {
@@ -262,6 +311,7 @@ export class ReconciliationService {
       })),
       state: stateOf(passage, latest.get(passage.id)),
       decisions: byPassage.get(passage.id) ?? [],
+      inForce: latest.get(passage.id)?.id ?? null,
       claim: liveClaims.get(passage.id) ?? null,
     }));
     return {
@@ -319,16 +369,7 @@ export class ReconciliationService {
    * its frozen transcript; they are written only while the live text is still the same.
    */
   private async anchored(analysis: Analysis, codings: readonly (ConsensusCoding & { id?: string })[], createdBy: string, createdAt: string): Promise<StoredCoding[]> {
-    return this.gateway.read(documentNames.transcript(analysis.documentId), (transcript) => {
-      const index = new TranscriptIndex(transcript);
-      if (index.text !== analysis.text)
-        throw conflict('the transcript text changed since these codings were compared; reload the disagreements', 'transcript_changed');
-      return codings.map((coding) => {
-        const anchored = anchorRange(index, coding.start, coding.end);
-        if ('refusal' in anchored) throw invalid(anchored.refusal.message, anchored.refusal.code);
-        return newCoding({ id: coding.id ?? randomUUID(), codeId: coding.codeId, anchors: anchored.anchors, start: coding.start, end: coding.end, memo: '', createdBy, createdAt });
-      });
-    });
+    return this.gateway.read(documentNames.transcript(analysis.documentId), (transcript) => anchorOn(new TranscriptIndex(transcript), analysis, codings, createdBy, createdAt));
   }
 
   private refuseOverLimit(doc: Y.Doc, adding: number): void {
@@ -349,24 +390,44 @@ export class ReconciliationService {
     const record = fromCore(() =>
       decide(analysis.passages, disagreementId, mergeAction(body.action), { decidedBy: actor.id, decidedAt, rationale: body.rationale, expectedRevision: body.revision }),
     );
-    const codings = await this.anchored(analysis, record.consensus, actor.id, decidedAt);
-    const decision: StoredDecision = { ...record, id: randomUUID(), mergeId: null, consensusCodingIds: codings.map((coding) => coding.id) };
+    const people = new Map((await this.context.store.listMembers(projectId)).map((member) => [member.userId, member.name || member.email]));
+    const personName = (id: string) => people.get(id) ?? id;
     const now = Date.now();
-    const latest = await this.gateway.write(documentNames.consensus(documentId), (doc) => {
-      // Checked inside the write, so two adjudicators deciding at once cannot both pass.
-      this.refuseOthersClaim(doc, disagreementId, actor, now);
-      const inForce = latestByPassage(decisionsInForce(readDecisions(doc), readMerges(doc)));
-      const previous = inForce.get(disagreementId);
-      if (previous?.revision === record.revision)
-        throw conflict(`passage ${disagreementId} was already decided by ${previous.decidedBy} at ${previous.decidedAt}`, 'already_decided');
-      this.refuseOverLimit(doc, codings.length);
-      for (const coding of codings) putCoding(doc, coding);
-      appendDecision(doc, decision);
-      removeClaim(doc, disagreementId);
-      inForce.set(disagreementId, decision);
-      return inForce;
+    // The transcript stays open through the write: the superseded decision's codings are compared
+    // on the words they sit on at the moment they are removed.
+    return this.gateway.read(documentNames.transcript(documentId), async (transcript) => {
+      const index = new TranscriptIndex(transcript);
+      const codings = anchorOn(index, analysis, record.consensus, actor.id, decidedAt);
+      const decision: StoredDecision = {
+        ...record,
+        id: randomUUID(),
+        mergeId: null,
+        consensusCodingIds: codings.map((coding) => coding.id),
+        supersedes: body.supersedes ?? null,
+      };
+      const { latest, superseded } = await this.gateway.write(documentNames.consensus(documentId), (doc) => {
+        // Checked inside the write, so two adjudicators deciding at once cannot both pass.
+        this.refuseOthersClaim(doc, disagreementId, actor, now);
+        const decisions = readDecisions(doc);
+        const inForce = latestByPassage(decisionsInForce(decisions, readMerges(doc)));
+        const previous = inForce.get(disagreementId);
+        refuseDecision(decisions, previous, disagreementId, record.revision, body.supersedes, personName);
+        let superseded: SupersededResult | null = null;
+        if (body.supersedes !== undefined && previous) {
+          const current = readCodings(doc).map((coding) => ({ id: coding.id, codeId: coding.codeId, ...codingOffsets(index, coding) }));
+          const written = writtenCodingsNow(codingsWrittenBy(previous), current);
+          superseded = { decisionId: previous.id, removed: written.unchanged, keptEdited: written.edited, alreadyRemoved: written.gone };
+        }
+        this.refuseOverLimit(doc, codings.length - (superseded?.removed.length ?? 0));
+        for (const id of superseded?.removed ?? []) removeCoding(doc, id);
+        for (const coding of codings) putCoding(doc, coding);
+        appendDecision(doc, decision);
+        removeClaim(doc, disagreementId);
+        inForce.set(disagreementId, decision);
+        return { latest: inForce, superseded };
+      });
+      return { decision, progress: this.progress(analysis, latest), superseded };
     });
-    return { decision, progress: this.progress(analysis, latest) };
   }
 
   async decisions(actor: UserRecord, projectId: string, documentId: string): Promise<DecisionTrail> {
@@ -448,6 +509,7 @@ export class ReconciliationService {
       id: randomUUID(),
       mergeId,
       consensusCodingIds: entry.codings.map((coding) => coding.id),
+      supersedes: null,
     }));
     const merge: StoredMerge = {
       id: mergeId,
@@ -484,8 +546,14 @@ export class ReconciliationService {
       if (!merge) throw notFound(`no auto-merge ${mergeId} in this transcript`, 'unknown_merge');
       if (merge.undo) throw conflict(`auto-merge ${mergeId} was already undone by ${merge.undo.undoneBy} at ${merge.undo.undoneAt}`, 'already_undone');
       const still = new Set(readCodings(doc).map((coding) => coding.id));
+      // A decision of this merge that was superseded handed its codings over to that change, which
+      // removed them or kept them as edited: they are no longer the merge's to take back (SPEC Q6).
+      const decisions = readDecisions(doc);
+      const superseded = supersededIds(decisions);
+      const handedOver = decisions.filter((decision) => decision.mergeId === mergeId && superseded.has(decision.id));
+      const handedOverCodings = new Set(handedOver.flatMap((decision) => decision.consensusCodingIds));
       const { remove, editedSince, alreadyRemoved } = autoMergeUndo(
-        { agreedOverlapRatioMin: merge.agreedOverlapRatioMin, entries: [], codings: merge.codings },
+        { agreedOverlapRatioMin: merge.agreedOverlapRatioMin, entries: [], codings: merge.codings.filter((coding) => !handedOverCodings.has(coding.id)) },
         current.filter((coding) => still.has(coding.id)),
       );
       const edited = new Set(editedSince);
@@ -493,7 +561,7 @@ export class ReconciliationService {
       for (const id of removed) removeCoding(doc, id);
       const undo = { undoneBy: actor.id, undoneAt: new Date().toISOString(), removed, keptEdited: editedSince, alreadyRemoved };
       putMerge(doc, { ...merge, undo });
-      return { mergeId, ...undo };
+      return { mergeId, ...undo, supersededDecisions: handedOver.map((decision) => decision.id) };
     });
   }
 

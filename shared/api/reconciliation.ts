@@ -1,5 +1,5 @@
 /**
- * The reconciliation API (SPEC Q1–Q5): request bodies as zod schemas the server validates with,
+ * The reconciliation API (SPEC Q1–Q6): request bodies as zod schemas the server validates with,
  * and the response types the client reads. Limits come from the server's one config object.
  */
 import { z } from 'zod';
@@ -36,6 +36,11 @@ export function reconciliationSchemas(limits: ReconciliationRequestLimits) {
       rationale: z.string().max(limits.memoMaxChars, `at most ${limits.memoMaxChars} characters`).optional(),
       /** The passage revision the adjudicator looked at: a different one now is refused (409 stale_disagreement). */
       revision: z.string().min(1).max(100).optional(),
+      /**
+       * Changes the passage's decision: the id of the decision in force, which this one replaces
+       * (SPEC Q6). Without it a passage already decided is refused (409 already_decided).
+       */
+      supersedes: z.string().min(1).max(100).optional(),
     }),
     autoMergePreview: z.strictObject({ agreedOverlapRatioMin: ratio.optional() }),
     autoMergeApply: z.strictObject({
@@ -91,8 +96,10 @@ export interface DisagreementView {
   /** Every coder in scope, in scope order, side by side (an empty list: nothing here). */
   versions: { coder: string; codings: VersionCodingView[] }[];
   state: DisagreementState;
-  /** This passage's decisions, oldest first; the last one is the one in force. */
+  /** This passage's decisions, oldest first, superseded and undone ones included. */
   decisions: StoredDecision[];
+  /** The id of the decision in force (the one a change must supersede); null when there is none. */
+  inForce: string | null;
   /** Who works on it now (unexpired claims only). */
   claim: StoredClaim | null;
 }
@@ -110,9 +117,22 @@ export interface DisagreementList {
   disagreements: DisagreementView[];
 }
 
+/** What changing a decision did to the codings of the one it superseded (SPEC Q6). */
+export interface SupersededResult {
+  decisionId: string;
+  /** Its consensus codings still as it wrote them: removed. */
+  removed: string[];
+  /** Its consensus codings someone changed since: kept. */
+  keptEdited: string[];
+  /** Its consensus codings someone had already removed. */
+  alreadyRemoved: string[];
+}
+
 export interface DecisionResult {
   decision: StoredDecision;
   progress: { resolved: number; total: number };
+  /** Set when the decision superseded another. */
+  superseded: SupersededResult | null;
 }
 
 export interface AutoMergePreview {
@@ -134,6 +154,11 @@ export interface AutoMergeResult {
 
 export interface AutoMergeUndoResult extends MergeUndo {
   mergeId: string;
+  /**
+   * The merge's decisions that a later decision superseded: their codings belong to that change
+   * now (removed by it, or kept as edited), so the undo left them alone (SPEC Q6).
+   */
+  supersededDecisions: string[];
 }
 
 export interface DecisionTrail {

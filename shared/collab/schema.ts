@@ -298,6 +298,8 @@ export interface StoredDecision extends DecisionRecord {
   mergeId: string | null;
   /** The consensus codings it wrote, in the order of `consensus`. */
   consensusCodingIds: string[];
+  /** The decision on the same passage that this one replaced (SPEC Q6); null when it replaced none. */
+  supersedes: string | null;
 }
 
 /** What undoing an auto-merge did. */
@@ -339,11 +341,11 @@ function plainEntries<T>(doc: Y.Doc, key: string): T[] {
   return entries;
 }
 
-/** The decision trail, oldest first (ties: text order, then id). */
+/** The decision trail, oldest first (ties: text order, then id). Records from before `supersedes` existed read as superseding none. */
 export function readDecisions(doc: Y.Doc): StoredDecision[] {
-  return plainEntries<StoredDecision>(doc, ydocKeys.consensusDecisions).sort(
-    (a, b) => (a.decidedAt < b.decidedAt ? -1 : a.decidedAt > b.decidedAt ? 1 : 0) || a.start - b.start || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0),
-  );
+  return plainEntries<StoredDecision>(doc, ydocKeys.consensusDecisions)
+    .map((decision) => ({ ...decision, supersedes: decision.supersedes ?? null }))
+    .sort((a, b) => (a.decidedAt < b.decidedAt ? -1 : a.decidedAt > b.decidedAt ? 1 : 0) || a.start - b.start || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
 }
 
 /** Appends a decision; refuses to overwrite one (the trail is never edited). */

@@ -13,6 +13,7 @@
 import { checkContext, type ConsensusCoding, type DecisionContext, type DecisionRecord, decisionRecord, intersectionVersion } from './merge';
 import { StableHasher } from './stableId';
 import type { TranscriptPassages } from './types';
+import { type ExistingConsensusCoding, writtenCodingsNow } from './written';
 
 /** A consensus coding the plan writes, with the id to write it under. */
 export interface PlannedConsensusCoding extends ConsensusCoding {
@@ -26,11 +27,6 @@ export interface AutoMergePlan {
   entries: { record: DecisionRecord; codings: PlannedConsensusCoding[] }[];
   /** Every coding to write, in text order. */
   codings: PlannedConsensusCoding[];
-}
-
-/** A coding of the consensus layer as the caller reads it back. */
-export interface ExistingConsensusCoding extends ConsensusCoding {
-  id: string;
 }
 
 /**
@@ -66,18 +62,7 @@ export function planAutoMerge(analysis: TranscriptPassages, context: Omit<Decisi
  * codings no longer present are in `alreadyRemoved`. Nothing else in the layer is touched.
  */
 export function autoMergeUndo(plan: AutoMergePlan, consensus: readonly ExistingConsensusCoding[]): { remove: string[]; editedSince: string[]; alreadyRemoved: string[] } {
-  const current = new Map(consensus.map((coding) => [coding.id, coding]));
-  const remove: string[] = [];
-  const editedSince: string[] = [];
-  const alreadyRemoved: string[] = [];
-  for (const planned of plan.codings) {
-    const now = current.get(planned.id);
-    if (!now) {
-      alreadyRemoved.push(planned.id);
-      continue;
-    }
-    remove.push(planned.id);
-    if (now.codeId !== planned.codeId || now.start !== planned.start || now.end !== planned.end) editedSince.push(planned.id);
-  }
-  return { remove, editedSince, alreadyRemoved };
+  const now = writtenCodingsNow(plan.codings, consensus);
+  const gone = new Set(now.gone);
+  return { remove: plan.codings.map((coding) => coding.id).filter((id) => !gone.has(id)), editedSince: now.edited, alreadyRemoved: now.gone };
 }

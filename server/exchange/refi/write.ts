@@ -242,7 +242,7 @@ function writeSource(
     for (const noteId of context.decisionNotes.bySelection.get(coding.id) ?? []) out.push(`        <NoteRef${attributes([['targetGUID', guidFor('note', noteId)]])}/>`);
     out.push('      </PlainTextSelection>');
   }
-  // Decisions that wrote nothing (a discard) have no selection to sit on: they are the source's notes.
+  // Decisions with no exported selection (a discard, or a superseded one whose codings are gone) are the source's notes.
   for (const noteId of context.decisionNotes.bySource.get(source.id) ?? []) out.push(`      <NoteRef${attributes([['targetGUID', guidFor('note', noteId)]])}/>`);
   out.push('    </TextSource>');
   return context.inline ? null : { path: `sources/${fileName}`, text: exported.text };
@@ -262,9 +262,11 @@ function decisionNotesOf(project: ExchangeProject): DecisionNotes {
   const exported = new Set(project.codings.filter((coding) => coding.layer.kind === 'consensus').map((coding) => coding.id));
   const result: DecisionNotes = { notes: [], bySelection: new Map(), bySource: new Map() };
   const attach = (map: Map<string, string[]>, key: string, noteId: string) => map.set(key, [...(map.get(key) ?? []), noteId]);
+  const supersededBy = new Map((project.decisions ?? []).flatMap((decision) => (decision.supersedes ? [[decision.supersedes, decision] as const] : [])));
+  // Each note stays about the decision that wrote its selections; a superseded one says what replaced it.
   for (const decision of project.decisions ?? []) {
     const noteId = `cocode:decision:${decision.id}`;
-    result.notes.push({ id: noteId, title: `Decision ${decision.start}–${decision.end}`, text: describeDecision(decision, names) });
+    result.notes.push({ id: noteId, title: `Decision ${decision.start}–${decision.end}`, text: describeDecision(decision, names, supersededBy.get(decision.id) ?? null) });
     const on = decision.consensusCodingIds.filter((id) => exported.has(id));
     if (on.length === 0) attach(result.bySource, decision.sourceId, noteId);
     for (const codingId of on) attach(result.bySelection, codingId, noteId);

@@ -1,6 +1,7 @@
 /**
  * The reconciliation trail as CSV (SPEC Q4): one row per decision, oldest first per document, with
- * who decided, when, why, the action in words, what each coder had and what went to consensus.
+ * who decided, when, why, the action in words, what each coder had and what went to consensus, and
+ * the earlier decision a changed one supersedes (Q6), so the chain reads from the rows alone.
  * Coders and codes are named, not given as ids, so the file reads on its own.
  */
 import type { StoredDecision } from '../../../shared/collab/schema';
@@ -20,7 +21,7 @@ export interface TrailNames {
   codes: ReadonlyMap<string, string>;
 }
 
-const header = ['document', 'decision', 'passage', 'start', 'end', 'kinds', 'action', 'rationale', 'decided by', 'decided at', 'auto-merge', 'coders had', 'consensus'];
+const header = ['document', 'decision', 'supersedes', 'passage', 'start', 'end', 'kinds', 'action', 'rationale', 'decided by', 'decided at', 'auto-merge', 'coders had', 'consensus'];
 
 /** An action in words, e.g. `accept Ann`, `union of Ann, Bob`, `recode as Barrier (from accept Ann)`. */
 export function describeAction(action: RecordedAction, names: TrailNames): string {
@@ -48,12 +49,17 @@ function spans(codings: readonly { codeId: string; start: number; end: number }[
   return codings.length === 0 ? 'nothing' : codings.map((coding) => `${names.codes.get(coding.codeId) ?? coding.codeId} ${coding.start}–${coding.end}`).join('; ');
 }
 
-/** One decision in a few lines of words: the text of its REFI-QDA note. */
-export function describeDecision(decision: StoredDecision, names: TrailNames): string {
+/**
+ * One decision in a few lines of words: the text of its REFI-QDA note. `supersededBy` is the later
+ * decision that replaced it, if one did.
+ */
+export function describeDecision(decision: StoredDecision, names: TrailNames, supersededBy: StoredDecision | null = null): string {
   const person = (id: string) => names.people.get(id) ?? id;
   return [
     `Reconciliation decision ${decision.id} on ${decision.start}–${decision.end} (${decision.kinds.join(', ') || 'agreed'}): ${describeAction(decision.action, names)}.`,
     `Decided by ${person(decision.decidedBy)} at ${decision.decidedAt}.`,
+    ...(decision.supersedes ? [`Supersedes decision ${decision.supersedes}.`] : []),
+    ...(supersededBy ? [`Superseded by decision ${supersededBy.id} of ${person(supersededBy.decidedBy)} at ${supersededBy.decidedAt}.`] : []),
     ...(decision.rationale ? [`Rationale: ${decision.rationale}`] : []),
     ...decision.coderVersions.map((version) => `${person(version.coder)} had: ${spans(version.codings, names)}.`),
     `Consensus: ${spans(decision.consensus, names)}.`,
@@ -65,6 +71,7 @@ export function decisionsCsv(documents: readonly DocumentDecisions[], names: Tra
     document.decisions.map((decision) => [
       document.title,
       decision.id,
+      decision.supersedes ?? '',
       decision.disagreementId,
       decision.start,
       decision.end,

@@ -4,7 +4,8 @@
  * submitted" and closes the round with a reveal; the round's dashboard shows the same unitized
  * alpha as `cocode agreement` on the project's .qdpx export; the adjudicator previews and applies
  * the auto-merge of the agreed passage, resolves the remaining disagreements with rationales
- * (one by keyboard), and the consensus export holds exactly the decided codings, with the trail.
+ * (one by keyboard), changes one decision by keyboard (the trail lists the earlier one as
+ * superseded, SPEC Q6), and the consensus export holds exactly the codings in force, with the trail.
  */
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -171,9 +172,18 @@ describe.runIf(browserTestsEnabled())('calibration round to consensus', () => {
         await expect.poll(() => page.getByTestId('reconcile-progress').textContent()).toBe(`${3 - remaining} of 2 resolved`);
       }
       expect(decided.sort()).toEqual(['boundary only', 'missing in one coder']);
+      // A second reading changes the missing passage's decision by keyboard (C, then U): same
+      // codings, a new record, and the trail lists the earlier decision as superseded.
       await page.getByLabel('Show resolved ones').check();
-      await page.locator('.reconcile-list-item').first().click();
-      await detail.getByTestId('trail-entry').first().waitFor();
+      await page.locator('.reconcile-list-item', { hasText: onlyCoderOne }).click();
+      await detail.focus();
+      await page.keyboard.press('c');
+      await detail.getByLabel(/Rationale/).fill('Re-read after the codebook meeting: the union says the same.');
+      await detail.focus();
+      await page.keyboard.press('u');
+      await detail.getByText(/Decision changed/).waitFor();
+      await detail.getByTestId('trail-entry').filter({ hasText: /superseded by/ }).waitFor();
+      await expect(page.getByTestId('reconcile-progress').textContent()).resolves.toBe('2 of 2 resolved');
       await page.screenshot({ path: path.join(artifactsDir, 'calibration-reconcile.png'), fullPage: true });
 
       // The consensus export holds exactly the decided codings; the trail holds every decision with its rationale.
@@ -194,10 +204,13 @@ describe.runIf(browserTestsEnabled())('calibration round to consensus', () => {
       for (const phrase of [agreed, onlyCoderOne, longTrust]) expect(csvText).toContain(phrase);
       expect(csvText.trimEnd().split('\n')).toHaveLength(1 + expected.length);
       const trail = (await (await page.request.get(`${url}/api/projects/${projectId}/documents/${document.id}/decisions`)).json()) as DecisionTrail;
-      expect(trail.decisions.map((decision) => decision.action.action).sort()).toEqual(['accept-coder', 'auto-merge', 'union']);
-      expect(trail.decisions.flatMap((decision) => decision.consensus).sort((a, b) => a.start - b.start)).toEqual(expected);
+      expect(trail.decisions.map((decision) => decision.action.action).sort()).toEqual(['accept-coder', 'auto-merge', 'union', 'union']);
+      const accepted = trail.decisions.find((decision) => decision.action.action === 'accept-coder');
+      expect(trail.decisions.find((decision) => decision.supersedes !== null)?.supersedes).toBe(accepted?.id);
+      const inForce = trail.decisions.filter((decision) => decision.id !== accepted?.id);
+      expect(inForce.flatMap((decision) => decision.consensus).sort((a, b) => a.start - b.start)).toEqual(expected);
       expect(trail.decisions.find((decision) => decision.action.action === 'union')?.rationale).toMatch(/promise-keeping/);
-      expect(trail.decisions.find((decision) => decision.action.action === 'accept-coder')?.rationale).toMatch(/protects the time/);
+      expect(accepted?.rationale).toMatch(/protects the time/);
       expect(trail.merges).toHaveLength(1);
     } finally {
       for (const session of [lead, one, two, adjudicator]) await session.context.close();

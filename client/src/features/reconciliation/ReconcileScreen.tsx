@@ -2,10 +2,12 @@
  * Reconciliation: the disagreement navigator of one transcript. Passages where coders differ, in
  * the server's impact order, each with every coder's codings side by side and a label; per passage
  * accept one coder's version, union, intersection, a custom boundary, recode or discard, each with
- * an optional rationale (keyboard: 1–9, U, I, D, J/K). Progress ("37 of 52 resolved"), live claims
- * so several adjudicators never decide the same passage twice, auto-merge of the agreed passages
- * with a preview first and undo, the decision trail per passage, and the code's definition (with
- * its history) one click away, editable in place.
+ * an optional rationale (keyboard: 1–9, U, I, D, J/K). A resolved passage's decision can be changed
+ * (C): the same actions, and the new decision supersedes the one in force (SPEC Q6). Progress ("37
+ * of 52 resolved"), live claims so several adjudicators never decide the same passage twice,
+ * auto-merge of the agreed passages with a preview first and undo, the decision trail per passage
+ * (a changed decision listed as superseded), and the code's definition (with its history) one
+ * click away, editable in place.
  */
 import { type KeyboardEvent as ReactKeyboardEvent, useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { AutoMergePreview, DecisionAction, DisagreementList, DisagreementView, ReconcileScope } from '../../../../shared/api/reconciliation';
@@ -288,7 +290,8 @@ function AutoMerge({
           <button type="button" className="button ghost" disabled={busy} onClick={() => run(async () => {
             const undone = await api.undoAutoMerge(project.id, document.id, undoable.id);
             onChanged();
-            return `Undone: ${undone.removed.length} coding${undone.removed.length === 1 ? '' : 's'} removed${undone.keptEdited.length > 0 ? `; ${undone.keptEdited.length} edited since were kept` : ''}.`;
+            const changed = undone.supersededDecisions.length;
+            return `Undone: ${undone.removed.length} coding${undone.removed.length === 1 ? '' : 's'} removed${undone.keptEdited.length > 0 ? `; ${undone.keptEdited.length} edited since were kept` : ''}${changed > 0 ? `; ${changed} passage${changed === 1 ? '' : 's'} whose decision was changed since keep that decision` : ''}.`;
           })}>
             Undo the auto-merge of {new Date(undoable.appliedAt).toLocaleTimeString()}
             {undoable.appliedBy === userId ? '' : ` (by ${coderName(undoable.appliedBy)})`}
@@ -332,7 +335,7 @@ function AutoMerge({
 }
 
 /** Keys of the common actions; digits accept the coder in that column. */
-const shortcuts = { union: 'u', intersection: 'i', discard: 'd', next: 'j', previous: 'k' } as const;
+const shortcuts = { union: 'u', intersection: 'i', discard: 'd', next: 'j', previous: 'k', change: 'c' } as const;
 
 function Disagreement({
   project,
@@ -375,12 +378,15 @@ function Disagreement({
   const [customEnd, setCustomEnd] = useState(String(item.end));
   const [recodeTo, setRecodeTo] = useState(passageCodes[0] ?? activeCodes[0]?.id ?? '');
   const [openCode, setOpenCode] = useState<string | null>(null);
+  // A resolved passage shows its decision; "Change decision" opens the actions again.
+  const [changing, setChanging] = useState(false);
+  const deciding = item.state !== 'resolved' || changing;
   const claimedByOther = claim !== null && claim.userId !== userId;
   const panel = useRef<HTMLElement>(null);
 
-  // Looking at a passage claims it, so a colleague sees it taken; leaving gives it back.
+  // Looking at a passage to decide it claims it, so a colleague sees it taken; leaving gives it back.
   useEffect(() => {
-    if (item.state === 'resolved' || claimedByOther) return;
+    if (!deciding || claimedByOther) return;
     let renewal: ReturnType<typeof setTimeout> | undefined;
     let stopped = false;
     const claimIt = () =>
@@ -398,15 +404,25 @@ function Disagreement({
       clearTimeout(renewal);
       api.releaseDisagreement(project.id, document.id, item.id).catch(() => undefined);
     };
-  }, [project.id, document.id, item.id, item.state, scope, claimedByOther]);
+  }, [project.id, document.id, item.id, deciding, scope, claimedByOther]);
 
   const decide = async (action: DecisionAction) => {
-    if (claimedByOther || busy) return;
+    if (!deciding || claimedByOther || busy) return;
     setBusy(true);
     setFeedback(null);
     try {
-      const result = await api.decideDisagreement(project.id, document.id, item.id, scope, { action, rationale: rationale.trim() || undefined, revision: item.revision });
-      setFeedback({ tone: 'ok', text: `Decided: ${result.progress.resolved} of ${result.progress.total} resolved.` });
+      // A change names the decision it replaces, so a colleague's change in between is refused, not overwritten.
+      const supersedes = changing ? (item.inForce ?? undefined) : undefined;
+      const result = await api.decideDisagreement(project.id, document.id, item.id, scope, { action, rationale: rationale.trim() || undefined, revision: item.revision, supersedes });
+      const kept = result.superseded?.keptEdited.length ?? 0;
+      setFeedback({
+        tone: 'ok',
+        text: result.superseded
+          ? `Decision changed; the earlier one stays in the trail as superseded${kept > 0 ? ` (${kept} of its consensus coding${kept === 1 ? '' : 's'}, edited since, kept)` : ''}.`
+          : `Decided: ${result.progress.resolved} of ${result.progress.total} resolved.`,
+      });
+      setChanging(false);
+      setRationale('');
       onDecided();
     } catch (caught) {
       setFeedback(failureFeedback(caught));
@@ -420,16 +436,19 @@ function Disagreement({
     if (event.ctrlKey || event.metaKey || event.altKey || ['INPUT', 'TEXTAREA', 'SELECT'].includes(target.tagName)) return;
     const key = event.key.toLowerCase();
     const digit = Number(key);
-    if (Number.isInteger(digit) && digit >= 1 && digit <= coders.length) decide({ kind: 'accept', coder: coders[digit - 1].id });
+    if (key === shortcuts.next) onStep(1);
+    else if (key === shortcuts.previous) onStep(-1);
+    else if (!deciding && key === shortcuts.change) setChanging(true);
+    else if (!deciding) return;
+    else if (Number.isInteger(digit) && digit >= 1 && digit <= coders.length) decide({ kind: 'accept', coder: coders[digit - 1].id });
     else if (key === shortcuts.union) decide({ kind: 'union' });
     else if (key === shortcuts.intersection) decide({ kind: 'intersection' });
     else if (key === shortcuts.discard) decide({ kind: 'discard' });
-    else if (key === shortcuts.next) onStep(1);
-    else if (key === shortcuts.previous) onStep(-1);
     else return;
     event.preventDefault();
   };
-  useEffect(() => panel.current?.focus(), []);
+  // The panel takes the focus when shown, and again when the actions open or close (the button pressed is gone then).
+  useEffect(() => panel.current?.focus(), [changing]);
 
   return (
     // biome-ignore lint/a11y/noNoninteractiveTabindex: the panel takes focus so its keyboard shortcuts work without a mouse
@@ -449,6 +468,7 @@ function Disagreement({
       </div>
       <p className="hint">
         Characters {item.start}–{item.end}. {item.state === 'changed' && 'A coder changed their codings here after it was decided: decide again. '}
+        {changing && 'Changing the decision: the new one supersedes the one in force, which stays in the trail. '}
         {claimedByOther && (
           <strong className="reconcile-claimed" role="status">
             {claim.userName} is deciding this passage now.
@@ -490,61 +510,78 @@ function Disagreement({
                 ))}
               </ul>
             )}
-            <button type="button" className="button small" disabled={busy || claimedByOther} onClick={() => decide({ kind: 'accept', coder: version.coder })} aria-keyshortcuts={String(index + 1)}>
-              Accept {coderName(version.coder)}’s version
-            </button>
+            {deciding && (
+              <button type="button" className="button small" disabled={busy || claimedByOther} onClick={() => decide({ kind: 'accept', coder: version.coder })} aria-keyshortcuts={String(index + 1)}>
+                Accept {coderName(version.coder)}’s version
+              </button>
+            )}
           </div>
         ))}
       </div>
 
-      <label className="field">
-        <span>Rationale (optional, kept in the decision trail)</span>
-        <textarea value={rationale} onChange={(e) => setRationale(e.target.value)} rows={2} maxLength={2000} />
-      </label>
-      <fieldset className="reconcile-actions">
-        <legend className="visually-hidden">Decide this passage</legend>
-        <button type="button" className="button" disabled={busy || claimedByOther} onClick={() => decide({ kind: 'union' })} aria-keyshortcuts="U">
-          Union <kbd>U</kbd>
-        </button>
-        <button type="button" className="button" disabled={busy || claimedByOther} onClick={() => decide({ kind: 'intersection' })} aria-keyshortcuts="I">
-          Intersection <kbd>I</kbd>
-        </button>
-        <button type="button" className="button" disabled={busy || claimedByOther} onClick={() => decide({ kind: 'discard' })} aria-keyshortcuts="D">
-          Discard <kbd>D</kbd>
-        </button>
-      </fieldset>
-      <details className="reconcile-more">
-        <summary>Custom boundary or recode</summary>
-        <div className="reconcile-more-grid">
-          <fieldset>
-            <legend>Custom boundary</legend>
-            <CodeChoice codes={activeCodes} value={customCode} onChange={setCustomCode} />
-            <label className="field">
-              <span>From character</span>
-              <input type="number" value={customStart} onChange={(e) => setCustomStart(e.target.value)} />
-            </label>
-            <label className="field">
-              <span>To character</span>
-              <input type="number" value={customEnd} onChange={(e) => setCustomEnd(e.target.value)} />
-            </label>
-            <button
-              type="button"
-              className="button small"
-              disabled={busy || claimedByOther}
-              onClick={() => decide({ kind: 'custom', codeId: customCode, start: Number(customStart), end: Number(customEnd) })}
-            >
-              Apply custom boundary
+      {deciding ? (
+        <>
+          <label className="field">
+            <span>Rationale (optional, kept in the decision trail)</span>
+            <textarea value={rationale} onChange={(e) => setRationale(e.target.value)} rows={2} maxLength={2000} />
+          </label>
+          <fieldset className="reconcile-actions">
+            <legend className="visually-hidden">Decide this passage</legend>
+            <button type="button" className="button" disabled={busy || claimedByOther} onClick={() => decide({ kind: 'union' })} aria-keyshortcuts="U">
+              Union <kbd>U</kbd>
+            </button>
+            <button type="button" className="button" disabled={busy || claimedByOther} onClick={() => decide({ kind: 'intersection' })} aria-keyshortcuts="I">
+              Intersection <kbd>I</kbd>
+            </button>
+            <button type="button" className="button" disabled={busy || claimedByOther} onClick={() => decide({ kind: 'discard' })} aria-keyshortcuts="D">
+              Discard <kbd>D</kbd>
             </button>
           </fieldset>
-          <fieldset>
-            <legend>Recode (union of the coders, as one code)</legend>
-            <CodeChoice codes={activeCodes} value={recodeTo} onChange={setRecodeTo} />
-            <button type="button" className="button small" disabled={busy || claimedByOther} onClick={() => decide({ kind: 'recode', codeId: recodeTo, from: { kind: 'union' } })}>
-              Recode
+          <details className="reconcile-more">
+            <summary>Custom boundary or recode</summary>
+            <div className="reconcile-more-grid">
+              <fieldset>
+                <legend>Custom boundary</legend>
+                <CodeChoice codes={activeCodes} value={customCode} onChange={setCustomCode} />
+                <label className="field">
+                  <span>From character</span>
+                  <input type="number" value={customStart} onChange={(e) => setCustomStart(e.target.value)} />
+                </label>
+                <label className="field">
+                  <span>To character</span>
+                  <input type="number" value={customEnd} onChange={(e) => setCustomEnd(e.target.value)} />
+                </label>
+                <button
+                  type="button"
+                  className="button small"
+                  disabled={busy || claimedByOther}
+                  onClick={() => decide({ kind: 'custom', codeId: customCode, start: Number(customStart), end: Number(customEnd) })}
+                >
+                  Apply custom boundary
+                </button>
+              </fieldset>
+              <fieldset>
+                <legend>Recode (union of the coders, as one code)</legend>
+                <CodeChoice codes={activeCodes} value={recodeTo} onChange={setRecodeTo} />
+                <button type="button" className="button small" disabled={busy || claimedByOther} onClick={() => decide({ kind: 'recode', codeId: recodeTo, from: { kind: 'union' } })}>
+                  Recode
+                </button>
+              </fieldset>
+            </div>
+          </details>
+          {changing && (
+            <button type="button" className="button small ghost" onClick={() => setChanging(false)}>
+              Keep the decision in force
             </button>
-          </fieldset>
+          )}
+        </>
+      ) : (
+        <div className="reconcile-actions">
+          <button type="button" className="button" disabled={claimedByOther} onClick={() => setChanging(true)} aria-keyshortcuts="C">
+            Change decision <kbd>C</kbd>
+          </button>
         </div>
-      </details>
+      )}
       <FeedbackLine feedback={feedback} />
 
       <p className="reconcile-codes-line">
@@ -565,6 +602,7 @@ function Disagreement({
 }
 
 function DecisionTrailView({ item, coderName, codeName }: { item: DisagreementView; coderName: CoderName; codeName: (id: string) => string }) {
+  const supersededBy = new Map(item.decisions.flatMap((decision) => (decision.supersedes ? [[decision.supersedes, decision] as const] : [])));
   return (
     <section className="reconcile-trail" aria-labelledby={`trail-${item.id}`}>
       <h3 id={`trail-${item.id}`}>Decision trail</h3>
@@ -572,18 +610,27 @@ function DecisionTrailView({ item, coderName, codeName }: { item: DisagreementVi
         <p className="muted">No decision yet.</p>
       ) : (
         <ol>
-          {item.decisions.map((decision, index) => (
-            <li key={decision.id} data-testid="trail-entry">
-              <strong>{coderName(decision.decidedBy)}</strong> {actionText(decision.action, { coder: coderName, code: codeName })} on{' '}
-              {new Date(decision.decidedAt).toLocaleString()}
-              {index === item.decisions.length - 1 ? ' (in force)' : ''}
-              {decision.rationale && <q className="reconcile-rationale">{decision.rationale}</q>}
-              <span className="muted">
-                {' '}
-                → {decision.consensus.length === 0 ? 'nothing in consensus' : decision.consensus.map((coding) => `${codeName(coding.codeId)} ${coding.start}–${coding.end}`).join(', ')}
-              </span>
-            </li>
-          ))}
+          {item.decisions.map((decision) => {
+            const replacedBy = supersededBy.get(decision.id);
+            return (
+              <li key={decision.id} data-testid="trail-entry" data-decision-id={decision.id}>
+                <strong>{coderName(decision.decidedBy)}</strong> {actionText(decision.action, { coder: coderName, code: codeName })} on{' '}
+                {new Date(decision.decidedAt).toLocaleString()}
+                {decision.id === item.inForce ? ' (in force)' : ''}
+                {replacedBy && (
+                  <span className="reconcile-superseded">
+                    {' '}
+                    — superseded by {coderName(replacedBy.decidedBy)}’s decision of {new Date(replacedBy.decidedAt).toLocaleString()}
+                  </span>
+                )}
+                {decision.rationale && <q className="reconcile-rationale">{decision.rationale}</q>}
+                <span className="muted">
+                  {' '}
+                  → {decision.consensus.length === 0 ? 'nothing in consensus' : decision.consensus.map((coding) => `${codeName(coding.codeId)} ${coding.start}–${coding.end}`).join(', ')}
+                </span>
+              </li>
+            );
+          })}
         </ol>
       )}
     </section>

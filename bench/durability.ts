@@ -98,6 +98,8 @@ function nonDurable(dir: string): Storage {
       appendUpdate: () => 0,
       loadDocument: async () => ({ snapshot: null, updates: [] }),
       compact: async () => {},
+      listDocumentNames: async () => [],
+      eraseDocuments: async () => {},
     },
   };
 }

@@ -113,6 +113,7 @@ export class RoundService {
       closedAt: null,
       closedBy: null,
       revealed: false,
+      deletedDocuments: 0,
     };
     await this.store.createRound(round);
     return this.view(round, actor, role);

@@ -16,6 +16,7 @@ import {
   type InvitationRecord,
   type MemberProjectRecord,
   type MemberRecord,
+  type NewRoundRecord,
   type ProjectRecord,
   type PseudonymMappingEntry,
   type RelationalStore,
@@ -81,6 +82,8 @@ const migrations: string[] = [
    CREATE TABLE round_frozen_states (
      round_id TEXT NOT NULL REFERENCES rounds(id) ON DELETE CASCADE,
      document_name TEXT NOT NULL, state BYTEA NOT NULL, PRIMARY KEY (round_id, document_name));`,
+  `ALTER TABLE rounds ADD COLUMN deleted_documents INTEGER NOT NULL DEFAULT 0;
+   CREATE INDEX round_frozen_states_by_name ON round_frozen_states(document_name);`,
 ];
 
 const migrationLockKey = 0x636f636f; // "coco"
@@ -294,7 +297,11 @@ class PostgresRelationalStore implements RelationalStore {
   }
 
   async deleteProject(id: string) {
-    await this.pool.query('DELETE FROM projects WHERE id = $1', [id]);
+    return this.transaction(async (client) => {
+      const documents = await client.query('SELECT id FROM documents WHERE project_id = $1', [id]);
+      await client.query('DELETE FROM projects WHERE id = $1', [id]);
+      return documents.rows.map((row) => row.id as string);
+    });
   }
 
   async deleteUser(id: string) {
@@ -406,7 +413,18 @@ class PostgresRelationalStore implements RelationalStore {
       await this.pool.query('UPDATE documents SET attributes = $1 WHERE id = $2', [JSON.stringify(patch.attributes), id]);
   }
 
-  async createRound(round: RoundRecord) {
+  async deleteDocument(id: string) {
+    await this.transaction(async (client) => {
+      await client.query(
+        'UPDATE rounds SET deleted_documents = deleted_documents + 1 WHERE id IN (SELECT round_id FROM round_documents WHERE document_id = $1)',
+        [id],
+      );
+      // Its round_documents rows go with it (ON DELETE CASCADE).
+      await client.query('DELETE FROM documents WHERE id = $1', [id]);
+    });
+  }
+
+  async createRound(round: NewRoundRecord) {
     await this.transaction(async (client) => {
       await client.query(
         `INSERT INTO rounds (id, project_id, name, created_at, created_by, code_ids, unit, target_alpha, version_at_creation,
@@ -458,6 +476,7 @@ class PostgresRelationalStore implements RelationalStore {
       closedAt: row.closed_at,
       closedBy: row.closed_by,
       revealed: row.revealed,
+      deletedDocuments: Number(row.deleted_documents),
     };
   }
 
@@ -589,6 +608,37 @@ class PostgresDocumentLog implements AwaitedDocumentLog {
         [name, Buffer.from(state)],
       );
       if (contained.length > 0) await client.query('DELETE FROM ydoc_updates WHERE id = ANY($1::bigint[])', [contained]);
+      await client.query('COMMIT');
+    } catch (error) {
+      await client.query('ROLLBACK').catch(() => {});
+      throw error;
+    } finally {
+      client.release();
+    }
+  }
+
+  async listDocumentNames(): Promise<string[]> {
+    const { rows } = await this.pool.query(
+      'SELECT name FROM ydoc_snapshots UNION SELECT name FROM ydoc_updates UNION SELECT document_name AS name FROM round_frozen_states',
+    );
+    return rows.map((row) => row.name as string);
+  }
+
+  async eraseDocuments(names: readonly string[]): Promise<void> {
+    if (names.length === 0) return;
+    const client = await this.pool.connect();
+    try {
+      await client.query('BEGIN');
+      // The compaction lock of every name (compaction takes one at a time, SPEC S1): a compaction
+      // running now finishes first and this erase removes what it wrote; one that starts later
+      // finds no rows and writes nothing. Taken in one order, so two instances erasing the same
+      // documents at once cannot deadlock.
+      await client.query('SELECT pg_advisory_xact_lock(hashtext(name)) FROM (SELECT DISTINCT unnest($1::text[]) AS name ORDER BY 1) AS names', [
+        names,
+      ]);
+      await client.query('DELETE FROM ydoc_updates WHERE name = ANY($1::text[])', [names]);
+      await client.query('DELETE FROM ydoc_snapshots WHERE name = ANY($1::text[])', [names]);
+      await client.query('DELETE FROM round_frozen_states WHERE document_name = ANY($1::text[])', [names]);
       await client.query('COMMIT');
     } catch (error) {
       await client.query('ROLLBACK').catch(() => {});

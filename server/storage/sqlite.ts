@@ -17,6 +17,7 @@ import {
   type InvitationRecord,
   type MemberProjectRecord,
   type MemberRecord,
+  type NewRoundRecord,
   type ProjectRecord,
   type PseudonymMappingEntry,
   type RelationalStore,
@@ -83,6 +84,8 @@ const migrations: string[] = [
    CREATE TABLE round_frozen_states (
      round_id TEXT NOT NULL REFERENCES rounds(id) ON DELETE CASCADE,
      document_name TEXT NOT NULL, state BLOB NOT NULL, PRIMARY KEY (round_id, document_name));`,
+  `ALTER TABLE rounds ADD COLUMN deleted_documents INTEGER NOT NULL DEFAULT 0;
+   CREATE INDEX round_frozen_states_by_name ON round_frozen_states(document_name);`,
 ];
 
 function migrate(db: Database.Database): void {
@@ -139,6 +142,7 @@ interface RoundRow {
   closed_at: string | null;
   closed_by: string | null;
   revealed: number;
+  deleted_documents: number;
 }
 
 interface CodebookVersionRow {
@@ -299,7 +303,11 @@ class SqliteRelationalStore implements RelationalStore {
   }
 
   async deleteProject(id: string) {
-    this.db.prepare('DELETE FROM projects WHERE id = ?').run(id);
+    return this.db.transaction(() => {
+      const documents = this.db.prepare('SELECT id FROM documents WHERE project_id = ?').all(id) as { id: string }[];
+      this.db.prepare('DELETE FROM projects WHERE id = ?').run(id);
+      return documents.map((document) => document.id);
+    })();
   }
 
   async deleteUser(id: string) {
@@ -423,7 +431,17 @@ class SqliteRelationalStore implements RelationalStore {
       this.db.prepare('UPDATE documents SET attributes = ? WHERE id = ?').run(JSON.stringify(patch.attributes), id);
   }
 
-  async createRound(round: RoundRecord) {
+  async deleteDocument(id: string) {
+    this.db.transaction(() => {
+      this.db
+        .prepare('UPDATE rounds SET deleted_documents = deleted_documents + 1 WHERE id IN (SELECT round_id FROM round_documents WHERE document_id = ?)')
+        .run(id);
+      // Its round_documents rows go with it (ON DELETE CASCADE).
+      this.db.prepare('DELETE FROM documents WHERE id = ?').run(id);
+    })();
+  }
+
+  async createRound(round: NewRoundRecord) {
     this.db.transaction(() => {
       this.db
         .prepare(
@@ -476,6 +494,7 @@ class SqliteRelationalStore implements RelationalStore {
       closedAt: row.closed_at,
       closedBy: row.closed_by,
       revealed: row.revealed === 1,
+      deletedDocuments: row.deleted_documents,
     };
   }
 
@@ -574,8 +593,10 @@ class SqliteDocumentLog implements SyncDocumentLog {
   private readonly deleteUpdatesUpTo;
   private readonly selectLastId;
   private readonly compactTransaction;
+  private readonly selectNames;
+  private readonly eraseTransaction;
 
-  constructor(db: Database.Database) {
+  constructor(private readonly db: Database.Database) {
     this.selectSnapshot = db.prepare('SELECT state FROM ydoc_snapshots WHERE name = ?');
     this.selectUpdates = db.prepare('SELECT id, data FROM ydoc_updates WHERE name = ? ORDER BY id');
     this.insertUpdate = db.prepare('INSERT INTO ydoc_updates (name, data) VALUES (?, ?)');
@@ -588,6 +609,19 @@ class SqliteDocumentLog implements SyncDocumentLog {
     this.compactTransaction = db.transaction((name: string, state: Uint8Array, upToId: number) => {
       this.upsertSnapshot.run(name, Buffer.from(state), upToId);
       this.deleteUpdatesUpTo.run(name, upToId);
+    });
+    this.selectNames = db.prepare(
+      'SELECT name FROM ydoc_snapshots UNION SELECT name FROM ydoc_updates UNION SELECT document_name AS name FROM round_frozen_states',
+    );
+    const eraseUpdates = db.prepare('DELETE FROM ydoc_updates WHERE name = ?');
+    const eraseSnapshot = db.prepare('DELETE FROM ydoc_snapshots WHERE name = ?');
+    const eraseFrozen = db.prepare('DELETE FROM round_frozen_states WHERE document_name = ?');
+    this.eraseTransaction = db.transaction((names: readonly string[]) => {
+      for (const name of names) {
+        eraseUpdates.run(name);
+        eraseSnapshot.run(name);
+        eraseFrozen.run(name);
+      }
     });
   }
 
@@ -611,6 +645,22 @@ class SqliteDocumentLog implements SyncDocumentLog {
     if (upToId === 0) return;
     this.compactTransaction(name, Y.encodeStateAsUpdate(document), upToId);
   }
+
+  async listDocumentNames(): Promise<string[]> {
+    return (this.selectNames.all() as { name: string }[]).map((row) => row.name);
+  }
+
+  async eraseDocuments(names: readonly string[]): Promise<void> {
+    if (names.length === 0) return;
+    // secure_delete (on for the whole connection, see openSqliteStorage) zeroes the deleted cells
+    // and freed pages, so the erased bytes leave the main file once the WAL is checkpointed.
+    this.eraseTransaction(names);
+    // The WAL still holds the pages as they were when the rows were written; a truncating
+    // checkpoint copies the zeroed pages into the main file and empties the WAL. It cannot finish
+    // while another connection reads (an online backup, say): then the old frames stay in the WAL
+    // until SQLite reuses it, and the next erase truncates it (SPEC E3).
+    this.db.pragma('wal_checkpoint(TRUNCATE)');
+  }
 }
 
 export function openSqliteStorage(dataDir: string): Storage {
@@ -619,6 +669,11 @@ export function openSqliteStorage(dataDir: string): Storage {
   db.pragma('journal_mode = WAL');
   db.pragma('synchronous = NORMAL');
   db.pragma('foreign_keys = ON');
+  // Every delete and overwrite zeroes the bytes it frees (cells and whole pages). Erasing a
+  // transcript (SPEC E3) must also reach the earlier copies of it that compaction deleted long
+  // before (folded log rows, superseded snapshots), so this is on for every statement, not only for
+  // the erasing ones; it costs a write of each freed page, which compaction frees in few pages.
+  db.pragma('secure_delete = ON');
   db.pragma('busy_timeout = 5000');
   migrate(db);
   return {

@@ -101,7 +101,12 @@ export interface RoundRecord {
   closedBy: string | null;
   /** Closed rounds only: the coders' layers of its transcripts are readable to its coders. */
   revealed: boolean;
+  /** How many of the round's transcripts were deleted since it was created; `documentIds` lists the rest. */
+  deletedDocuments: number;
 }
+
+/** A round as it is created: nothing of it has been deleted yet. */
+export type NewRoundRecord = Omit<RoundRecord, 'deletedDocuments'>;
 
 /** The full encoded Yjs state of one document (a layer or a transcript) as it was when a round closed. */
 export interface FrozenDocumentState {
@@ -155,8 +160,13 @@ export interface RelationalStore {
   getProject(id: string): Promise<ProjectRecord | null>;
   listProjectsForUser(userId: string): Promise<MemberProjectRecord[]>;
   updateProject(id: string, patch: { name?: string; blind?: boolean }): Promise<void>;
-  /** Deletes a project with its memberships, invitations, document records and pseudonym mapping (undoing a failed import). */
-  deleteProject(id: string): Promise<void>;
+  /**
+   * Deletes a project's records in one transaction: memberships, invitations, transcript records,
+   * rounds, codebook versions and the pseudonym mapping go with it. Returns the ids of the
+   * transcript records it deleted. Collaborative documents are erased separately, by name
+   * ({@link DocumentLogBase.eraseDocuments}).
+   */
+  deleteProject(id: string): Promise<string[]>;
   /** Deletes an account with its tokens and memberships (undoing a failed import's placeholder coders). */
   deleteUser(id: string): Promise<void>;
 
@@ -181,9 +191,14 @@ export interface RelationalStore {
   getDocument(id: string): Promise<DocumentRecord | null>;
   listDocuments(projectId: string): Promise<DocumentRecord[]>;
   updateDocument(id: string, patch: { title?: string; attributes?: Record<string, string> }): Promise<void>;
+  /**
+   * Deletes a transcript's record and its place in every round, in one transaction; each round that
+   * named it counts one more deleted transcript. Its documents are erased separately, by name.
+   */
+  deleteDocument(id: string): Promise<void>;
 
   /** Stores a new (open) round with its transcripts and coders. */
-  createRound(round: RoundRecord): Promise<void>;
+  createRound(round: NewRoundRecord): Promise<void>;
   getRound(id: string): Promise<RoundRecord | null>;
   /** The project's rounds, oldest first. */
   listRounds(projectId: string): Promise<RoundRecord[]>;
@@ -218,6 +233,15 @@ interface DocumentLogBase {
    * are removed, so compaction never drops an update (SPEC D3).
    */
   compact(name: string, document: Y.Doc): Promise<void>;
+  /** Every document name with stored state: a snapshot, log rows or a calibration round's frozen copy. */
+  listDocumentNames(): Promise<string[]>;
+  /**
+   * Erases documents by name, in one transaction: their snapshots, every log row and every frozen
+   * copy a closed round kept of them. Names without stored state are ignored. SQLite overwrites the
+   * freed bytes with zeros and truncates its write-ahead log afterwards; PostgreSQL leaves dead
+   * tuples until its vacuum reuses their space (SPEC E3).
+   */
+  eraseDocuments(names: readonly string[]): Promise<void>;
 }
 
 /** A log whose append is durable when the call returns (SQLite): it runs inside the update callback. */

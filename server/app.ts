@@ -63,9 +63,24 @@ export async function startCocodeServer(config: CocodeConfig, injected: { storag
   const bridgeSockets = new BridgeSockets();
   const codebooks = new ProjectCodebooks();
   const codebookVersions = new CodebookVersionsExtension();
-  const gates = collabGates({ limits: config.limits, authenticator, bridgeSockets, codebooks, publicOrigins: config.publicOrigins, log });
-  // Access changes and ended credentials re-check connections here and, with Redis, on every instance.
-  const accessEvents = new AccessEvents({ store: storage.relational, bridgeSockets, publishWaitMs: config.limits.accessEventPublishWaitMs, log });
+  const gates = collabGates({
+    limits: config.limits,
+    authenticator,
+    bridgeSockets,
+    codebooks,
+    publicOrigins: config.publicOrigins,
+    erased: durableLog.erased,
+    log,
+  });
+  // Access changes, ended credentials and erased documents reach connections here and, with Redis, on every instance.
+  const accessEvents = new AccessEvents({
+    store: storage.relational,
+    bridgeSockets,
+    durableLog,
+    documents: storage.documents,
+    publishWaitMs: config.limits.accessEventPublishWaitMs,
+    log,
+  });
   const hocuspocus = new Hocuspocus({
     quiet: true,
     debounce: config.storeDebounceMs,
@@ -92,6 +107,7 @@ export async function startCocodeServer(config: CocodeConfig, injected: { storag
       config,
       accessChanged: (projectId) => accessEvents.accessChanged(projectId),
       credentialsRevoked: (tokenHashes) => accessEvents.credentialsRevoked(tokenHashes),
+      eraseDocuments: (scope) => accessEvents.documentsErased(scope),
     },
     durableLog,
   );

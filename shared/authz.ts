@@ -17,7 +17,8 @@ export type ResourceKind =
   | 'other-layer'
   | 'consensus';
 
-export type Operation = 'read' | 'write';
+/** `delete` erases a whole project or transcript with everything of it (SPEC E1, E4). */
+export type Operation = 'read' | 'write' | 'delete';
 
 export interface AccessRequest {
   role: ProjectRole | null;
@@ -35,6 +36,12 @@ const seesEverything = (role: ProjectRole) => role === 'owner' || role === 'adju
 
 export function decide({ role, resource, operation, blind }: AccessRequest): Decision {
   if (role === null) return deny('you are not a member of this project');
+  if (operation === 'delete') {
+    // Layers, the consensus and the codebook are erased with their transcript or project, never on their own.
+    if (resource === 'project-settings') return role === 'owner' ? allow : deny('only project owners delete the project');
+    if (resource === 'transcript') return role === 'owner' ? allow : deny('only project owners delete transcripts');
+    return deny('only a whole transcript or project is deleted; its codings go with it');
+  }
   const read = operation === 'read';
   switch (resource) {
     case 'project-settings':

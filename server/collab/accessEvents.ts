@@ -1,5 +1,6 @@
 /**
- * Access changes and ended credentials reach every connection, on every instance (SPEC S1, A3, A9).
+ * Access changes, ended credentials and erased documents reach every connection, on every instance
+ * (SPEC S1, A3, A9, E2).
  *
  * The instance that handles the change re-checks its own connections at once (its REST answer
  * comes after that) and, with `REDIS_URL`, publishes "project P's access changed" or "credentials
@@ -24,23 +25,32 @@ import type { connectedPayload, Extension, Hocuspocus, onConfigurePayload } from
 import type { Redis as RedisClient } from 'ioredis';
 import { z } from 'zod';
 import { closeCodes } from '../../shared/collab/closeCodes';
-import type { RelationalStore } from '../storage/types';
+import type { DocumentLogStore, RelationalStore } from '../storage/types';
 import { reapplyProjectAccess, recheckConnection, type RecheckableConnection } from './accessRevocation';
 import type { CollabContext } from './context';
 import { closeConnectionsOfCredentials } from './credentialRevocation';
+import { eraseDocuments } from './documentErasure';
+import type { ErasureScope } from './erasedDocuments';
+import type { DurableLogExtension } from './extensions/durableLog';
 import type { BridgeSockets } from './interop/bridgeSockets';
 
 /** A change one instance tells the others about. */
-export type AccessEvent = { kind: 'access-changed'; projectId: string } | { kind: 'credentials-ended'; tokenHashes: string[] };
+export type AccessEvent =
+  | { kind: 'access-changed'; projectId: string }
+  | { kind: 'credentials-ended'; tokenHashes: string[] }
+  | ({ kind: 'documents-erased' } & ErasureScope);
+
+const entityId = z.string().min(1).max(64);
 
 const accessEventMessage = z.discriminatedUnion('kind', [
-  z.strictObject({ from: z.string().min(1), kind: z.literal('access-changed'), projectId: z.string().min(1).max(64) }),
+  z.strictObject({ from: z.string().min(1), kind: z.literal('access-changed'), projectId: entityId }),
   z.strictObject({
     from: z.string().min(1),
     kind: z.literal('credentials-ended'),
     // SHA-256 hex, as stored (SPEC A5): never a token itself.
     tokenHashes: z.array(z.string().regex(/^[0-9a-f]{64}$/, 'must be a SHA-256 hex digest')).min(1),
   }),
+  z.strictObject({ from: z.string().min(1), kind: z.literal('documents-erased'), documentIds: z.array(entityId), projectIds: z.array(entityId) }),
 ]);
 
 type AccessEventMessage = z.infer<typeof accessEventMessage>;
@@ -74,6 +84,9 @@ const changesSeenKey = 'accessEventsSeenBeforeAuthentication';
 export interface AccessEventsOptions {
   store: RelationalStore;
   bridgeSockets: BridgeSockets;
+  /** Where erased documents stop being written, and the log they are erased from (SPEC E2). */
+  durableLog: DurableLogExtension;
+  documents: DocumentLogStore;
   /** How long a REST answer waits for Redis to take a message; later it is still delivered once Redis is back. */
   publishWaitMs: number;
   log: (message: string) => void;
@@ -121,6 +134,11 @@ export class AccessEvents implements Extension {
 
   /** The connection is now in its document, where every later re-check finds it; catch up on what arrived since its note. */
   async connected({ connection, context }: connectedPayload): Promise<void> {
+    // Authenticated before its document was erased, joined after the erasure closed the others (SPEC E2).
+    if (this.options.durableLog.erased.has(connection.document.name)) {
+      connection.close(closeCodes.documentDeleted);
+      return;
+    }
     const seen = (context as Record<string, unknown>)[changesSeenKey] as ChangesSeen | undefined;
     const collab = context as Partial<CollabContext>;
     if (!seen || !collab.user || !collab.projectId || !collab.name) return;
@@ -152,6 +170,16 @@ export class AccessEvents implements Extension {
     await Promise.all([this.apply({ kind: 'access-changed', projectId }), this.channel?.publish({ kind: 'access-changed', projectId })]);
   }
 
+  /**
+   * A transcript or project is being deleted here (SPEC E2): its documents are erased on this
+   * instance, connections closed and stored state removed, and on every other one, which closes its
+   * own connections, unloads its copies and erases again whatever it appended meanwhile.
+   */
+  async documentsErased(scope: ErasureScope): Promise<void> {
+    const event: AccessEvent = { kind: 'documents-erased', ...scope };
+    await Promise.all([this.apply(event), this.channel?.publish(event)]);
+  }
+
   /** Credentials were deleted here (SPEC A9). */
   async credentialsRevoked(tokenHashes: string[]): Promise<void> {
     if (tokenHashes.length === 0) return;
@@ -166,9 +194,12 @@ export class AccessEvents implements Extension {
       this.accessChanges += 1;
       this.latestAccessChangeOf.set(event.projectId, this.accessChanges);
       await reapplyProjectAccess(hocuspocus, this.options.bridgeSockets, this.options.store, event.projectId);
-    } else {
+    } else if (event.kind === 'credentials-ended') {
       this.credentialEndings += 1;
       closeConnectionsOfCredentials(hocuspocus, this.options.bridgeSockets, event.tokenHashes);
+    } else {
+      const { bridgeSockets, durableLog, documents } = this.options;
+      await eraseDocuments({ hocuspocus, bridgeSockets, durableLog, documents }, event);
     }
   }
 
@@ -250,7 +281,12 @@ class AccessEventChannel {
 
   async publish(event: AccessEvent): Promise<void> {
     const sent = this.publisher.publish(this.channel, JSON.stringify({ from: this.instanceId, ...event }));
-    const describe = event.kind === 'access-changed' ? `access change of project ${event.projectId}` : `${event.tokenHashes.length} ended credentials`;
+    const describe =
+      event.kind === 'access-changed'
+        ? `access change of project ${event.projectId}`
+        : event.kind === 'credentials-ended'
+          ? `${event.tokenHashes.length} ended credentials`
+          : `erasure of the documents of ${event.documentIds.length} transcripts and ${event.projectIds.length} projects`;
     sent.catch((error: Error) => this.log(`could not publish the ${describe} on ${this.channel}: ${error.message}`));
     let timer: NodeJS.Timeout | undefined;
     const waited = new Promise<'waited'>((resolve) => {

@@ -1,8 +1,9 @@
 /**
  * Permissions change during long sessions (blind mode switched on, a role lowered, a member
  * removed). Open connections are re-checked at once: a connection that may no longer read is
- * closed with 4403, one that may no longer write becomes read-only (SPEC A3). This covers both
- * Hocuspocus connections and the sockets of the y-websocket bridge (SPEC I1).
+ * closed with 4403, one that may no longer write becomes read-only (SPEC A3); one whose document
+ * is gone with its transcript or project is closed with 4410 (E2). This covers both Hocuspocus
+ * connections and the sockets of the y-websocket bridge (SPEC I1).
  */
 import type { Hocuspocus } from '@hocuspocus/server';
 import { closeCodes } from '../../shared/collab/closeCodes';
@@ -20,7 +21,11 @@ export interface RecheckableConnection {
   close(event: { code: number; reason: string }): void;
 }
 
-/** Re-checks one connection of the project: closed with 4403 when it may no longer read, else read-only as its write access says. */
+/**
+ * Re-checks one connection of the project: closed with 4410 when its project or transcript no
+ * longer exists (deleted, SPEC E2), with 4403 when it may no longer read, else read-only as its
+ * write access says.
+ */
 export async function recheckConnection(
   store: RelationalStore,
   projectId: string,
@@ -30,7 +35,8 @@ export async function recheckConnection(
   const context = connection.context as Partial<CollabContext> | undefined;
   if (!context?.user || context.projectId !== projectId) return;
   const access = await accessToDocument(store, context.user.id, name);
-  if (!access?.read.allowed) connection.close(closeCodes.forbidden);
+  if (!access) connection.close(closeCodes.documentDeleted);
+  else if (!access.read.allowed) connection.close(closeCodes.forbidden);
   else connection.readOnly = !access.write.allowed;
 }
 

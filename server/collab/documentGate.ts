@@ -14,6 +14,7 @@ import { credentialFromHeaders, hashToken } from '../auth/tokens';
 import { cookieOriginAllowed } from '../auth/originCheck';
 import type { Limits } from '../config';
 import type { CollabContext } from './context';
+import type { ErasedDocuments } from './erasedDocuments';
 import type { BridgeSockets } from './interop/bridgeSockets';
 import type { Refusals } from './refusals';
 
@@ -40,6 +41,7 @@ export class DocumentGate {
     private readonly bridgeSockets: BridgeSockets,
     /** The site's public origins; empty: the origin of the host each request was made to. */
     private readonly publicOrigins: readonly string[],
+    private readonly erased: ErasedDocuments,
   ) {}
 
   /**
@@ -64,6 +66,9 @@ export class DocumentGate {
     // A non-member hears the same as for a document that does not exist, so ids cannot be probed (SPEC A2).
     if (!access || access.role === null) return refuse(closeCodes.forbidden, 'forbidden: no such document');
     if (!access.read.allowed) return refuse(closeCodes.forbidden, `forbidden: ${access.read.reason}`);
+    // Deleted while this was decided (SPEC E2): its record goes only after its documents are erased,
+    // whose closing of connections ran already. Asked last, with nothing awaited before the caller lists the connection.
+    if (this.erased.has(request.documentName)) return refuse(closeCodes.documentDeleted, closeCodes.documentDeleted.reason);
     return {
       context: { user, role: access.role, projectId: access.project.id, name, readOnly: !access.write.allowed, credentialHash: hashToken(credential) },
     };

@@ -16,6 +16,7 @@ import type { Authenticator } from '../auth/authenticator';
 import type { Limits } from '../config';
 import type { ProjectCodebooks } from './codebookCodes';
 import { DocumentGate } from './documentGate';
+import type { ErasedDocuments } from './erasedDocuments';
 import { AuthenticationExtension } from './extensions/authentication';
 import { AwarenessPolicyExtension } from './extensions/awarenessPolicy';
 import { CodingValidationExtension } from './extensions/codingValidation';
@@ -45,12 +46,14 @@ export interface CollabGateOptions {
   codebooks: ProjectCodebooks;
   /** Origins cookie-authenticated sockets may come from (SPEC A12); empty: the request's own host. */
   publicOrigins: readonly string[];
+  /** Documents erased by a deletion, refused at authentication (SPEC E2). */
+  erased: ErasedDocuments;
   log: (message: string) => void;
 }
 
-export function collabGates({ limits, authenticator, bridgeSockets, codebooks, publicOrigins, log }: CollabGateOptions): CollabGates {
+export function collabGates({ limits, authenticator, bridgeSockets, codebooks, publicOrigins, erased, log }: CollabGateOptions): CollabGates {
   const refusals = new Refusals(log);
-  const documentGate = new DocumentGate(authenticator, limits, refusals, bridgeSockets, publicOrigins);
+  const documentGate = new DocumentGate(authenticator, limits, refusals, bridgeSockets, publicOrigins, erased);
   const preAuthentication = new PreAuthenticationGate(limits, refusals);
   const updateLimits = [
     documentSizeLimit(limits.documentMaxBytes),

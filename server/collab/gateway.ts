@@ -9,6 +9,7 @@
  */
 import type { Document, Hocuspocus } from '@hocuspocus/server';
 import * as Y from 'yjs';
+import { notFound } from '../errors';
 import type { DurableLogExtension } from './extensions/durableLog';
 
 /** Origin of server-side writes, so hooks can tell them from client messages. */
@@ -74,15 +75,31 @@ export class DocumentGateway {
   }
 
   private async acquire(documentName: string): Promise<Document> {
+    // An erased document (SPEC E2) is neither loaded, read nor written: its deletion answers as not
+    // found. Asked again after the load, with nothing awaited before the caller reads or writes.
+    const erased = () => this.durableLog.erased.has(documentName);
+    const deleted = () => notFound(`${documentName} was deleted`, 'deleted');
+    if (erased()) throw deleted();
     clearTimeout(this.idleTimers.get(documentName));
     this.idleTimers.delete(documentName);
-    const document = await this.hocuspocus.createDocument(
-      documentName,
-      {},
-      serverSocketId,
-      { isAuthenticated: true, readOnly: false },
-      { server: true },
-    );
+    let document: Document;
+    try {
+      document = await this.hocuspocus.createDocument(
+        documentName,
+        {},
+        serverSocketId,
+        { isAuthenticated: true, readOnly: false },
+        { server: true },
+      );
+    } catch (error) {
+      if (erased()) throw deleted();
+      throw error;
+    }
+    if (erased()) {
+      // Loaded just before the deletion: nobody else holds it, so it leaves memory now.
+      void this.hocuspocus.unloadDocument(document);
+      throw deleted();
+    }
     // Counted as a connection, so Hocuspocus does not unload the document while we use it.
     document.addDirectConnection();
     return document;

@@ -1,4 +1,4 @@
-/** `/projects/:projectId/documents`: transcripts. */
+/** `/projects/:projectId/documents`: transcripts, and deleting one with every coding of it (SPEC E1). */
 import { Router } from 'express';
 import type { RequestSchemas } from '../../shared/api/requests';
 import type { Services } from '../services';
@@ -16,6 +16,10 @@ export function documentRoutes({ documents }: Services, schemas: RequestSchemas)
   });
   router.get(`${base}/:documentId`, async (req, res) => {
     res.json(await documents.get(actor(req), req.params.projectId, req.params.documentId));
+  });
+  router.delete(`${base}/:documentId`, async (req, res) => {
+    await documents.delete(actor(req), req.params.projectId, req.params.documentId);
+    res.status(204).end();
   });
   return router;
 }

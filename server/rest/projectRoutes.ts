@@ -1,4 +1,4 @@
-/** `/projects` and `/projects/:projectId`: projects and their settings. */
+/** `/projects` and `/projects/:projectId`: projects, their settings, and deleting one (SPEC E4). */
 import { Router } from 'express';
 import type { RequestSchemas } from '../../shared/api/requests';
 import type { Services } from '../services';
@@ -18,6 +18,10 @@ export function projectRoutes({ projects }: Services, schemas: RequestSchemas) {
   });
   router.patch('/projects/:projectId', async (req, res) => {
     res.json(await projects.update(actor(req), req.params.projectId, parseBody(schemas.updateProject, req.body)));
+  });
+  router.delete('/projects/:projectId', async (req, res) => {
+    await projects.delete(actor(req), req.params.projectId, parseBody(schemas.deleteProject, req.body));
+    res.status(204).end();
   });
   return router;
 }

@@ -2,6 +2,10 @@
  * Transcripts. The relational record (title, participant attributes) is the one that counts: lists,
  * the agreement report and exports read it. The transcript's Y.Doc keeps a copy in its `meta` map,
  * written once at creation, so a document exported or inspected on its own still says what it is.
+ *
+ * Deleting a transcript (a participant withdrew consent, SPEC E1) erases it for real: the
+ * transcript document, every coder's layer of it and its consensus layer with the decisions, the
+ * copies closed rounds froze of them, and its record.
  */
 import { randomUUID } from 'node:crypto';
 import type { CreatedDocument, DocumentDetail, DocumentSummary } from '../../shared/api/responses';
@@ -10,7 +14,7 @@ import { consensusLayerId, layerDocumentName } from '../../shared/collab/layers'
 import { appendTurns, readTurns, writeTranscriptMeta } from '../../shared/collab/schema';
 import { TranscriptIndex } from '../../shared/collab/transcriptIndex';
 import { parseTranscript } from '../../shared/transcripts/parseTranscript';
-import { invalid, tooLarge } from '../errors';
+import { forbidden, invalid, tooLarge } from '../errors';
 import type { DocumentRecord, UserRecord } from '../storage/types';
 import type { AccessService } from './access';
 import type { ServiceContext } from './context';
@@ -68,6 +72,20 @@ export class DocumentService {
       });
     });
     return { ...document, turns: turns.length, length };
+  }
+
+  /**
+   * Erases the transcript with everything of it (owners only). Its documents go first, then the
+   * record: if the erase fails the record is still there, so the deletion can be asked again, and
+   * nothing can open the documents meanwhile. Rounds that named it keep their other transcripts
+   * and count it as deleted.
+   */
+  async delete(actor: UserRecord, projectId: string, documentId: string): Promise<void> {
+    const { may } = await this.access.document(actor, projectId, documentId);
+    const decision = may('transcript', 'delete');
+    if (!decision.allowed) throw forbidden(decision.reason);
+    await this.context.eraseDocuments({ documentIds: [documentId], projectIds: [] });
+    await this.context.store.deleteDocument(documentId);
   }
 
   async get(actor: UserRecord, projectId: string, documentId: string): Promise<DocumentDetail> {

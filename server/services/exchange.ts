@@ -11,9 +11,9 @@
  * hold), checked against the limits, and only then written. Writes go in an order that keeps a
  * failure invisible: collaborative documents first, under fresh random ids no record points to yet,
  * then the relational records that make them reachable. If a write of a project import fails after
- * the project was created, the project is deleted (its memberships and document records go with it)
- * and so are the placeholder accounts made for it; the documents already written stay behind only as
- * log rows under names nothing refers to, which no request can reach.
+ * the project was created, the documents already written are erased as a deletion erases them (SPEC
+ * E4: no snapshot, log row or open connection of them is left), then the project is deleted (its
+ * memberships and document records go with it) and so are the placeholder accounts made for it.
  *
  * Imported coders. Each person of an imported file becomes a member with a coder layer, so
  * agreement can be computed. A person with the importer's email is the importer; one whose email
@@ -58,6 +58,7 @@ import type { CodebookService } from './codebook';
 import type { CodingService } from './codings';
 import type { ServiceContext } from './context';
 import type { DocumentService } from './documents';
+import { isPlaceholderEmail, placeholderEmail } from './placeholderAccounts';
 import type { ProjectService } from './projects';
 
 /** An uploaded file: the name the client gave and its bytes. */
@@ -96,11 +97,6 @@ export interface DocumentImportInput {
   /** JSON `[{original, replacement}]`: added to the project's stored mapping, then applied. */
   pseudonyms?: string;
 }
-
-/** Placeholder accounts live under the reserved `.invalid` domain, which no mail reaches (RFC 2606). */
-const placeholderEmailDomain = 'imported.invalid';
-const placeholderEmail = (id: string) => `imported-${id}@${placeholderEmailDomain}`;
-const isPlaceholderEmail = (email: string) => email.toLowerCase().endsWith(`@${placeholderEmailDomain}`);
 
 const projectFileTypes = '.qdpx (REFI-QDA project), .qdc (REFI-QDA codebook) or .json (cocode project)';
 
@@ -227,7 +223,7 @@ export class ExchangeService {
         await this.context.store.setMember(created.id, member.userId, 'coder');
       }
     } catch (error) {
-      await this.undoImport(created.id, placeholders);
+      await this.undoImport(created.id, plan.sources.map((source) => source.record.id), placeholders);
       throw error;
     }
     return {
@@ -245,11 +241,12 @@ export class ExchangeService {
     };
   }
 
-  private async undoImport(projectId: string, placeholders: string[]): Promise<void> {
+  private async undoImport(projectId: string, documentIds: string[], placeholders: string[]): Promise<void> {
+    // Every document the import may have written, whether or not its record was made yet; the
+    // erase also closes any connection a coder added a moment ago opened to them.
+    await this.context.eraseDocuments({ documentIds, projectIds: [projectId] });
     await this.context.store.deleteProject(projectId);
     for (const userId of placeholders) await this.context.store.deleteUser(userId);
-    // Nobody may keep a connection to what is gone (a coder added a moment ago could have opened it).
-    await this.context.accessChanged(projectId);
   }
 
   /** Parses a project file by its extension; throws the reader's DomainError for anything wrong. */

@@ -32,7 +32,7 @@ export function createServices(context: ServiceContext, problems: StoredDocument
   const access = new AccessService(context.store);
   const codebookHistory = new CodebookHistoryService(context, access);
   const codebook = new CodebookService(context, access, codebookHistory);
-  const projects = new ProjectService(context, access);
+  const projects = new ProjectService(context, access, codebookHistory);
   const documents = new DocumentService(context, access);
   const codings = new CodingService(context, access, codebook);
   const agreement = new AgreementService(context, access);

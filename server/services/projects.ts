@@ -1,16 +1,22 @@
-/** Projects, their settings and their members (SPEC A2, A3). */
+/**
+ * Projects, their settings and their members (SPEC A2, A3), and deleting a finished project with
+ * everything in it (E4).
+ */
 import { randomUUID } from 'node:crypto';
 import type { AddedMember, Members, Project } from '../../shared/api/responses';
 import type { ProjectRole } from '../../shared/authz';
-import { conflict, notFound } from '../errors';
+import { conflict, invalid, notFound } from '../errors';
 import type { ProjectRecord, UserRecord } from '../storage/types';
 import type { AccessService } from './access';
+import type { CodebookHistoryService } from './codebookHistory';
 import type { ServiceContext } from './context';
+import { isPlaceholderEmail } from './placeholderAccounts';
 
 export class ProjectService {
   constructor(
     private readonly context: ServiceContext,
     private readonly access: AccessService,
+    private readonly codebookHistory: CodebookHistoryService,
   ) {}
 
   private get store() {
@@ -45,6 +51,33 @@ export class ProjectService {
     await this.store.updateProject(projectId, { ...patch, name: patch.name?.trim() });
     if (patch.blind !== undefined) await this.context.accessChanged(projectId);
     return this.get(actor, projectId);
+  }
+
+  /**
+   * Erases the project (its owners only, who type its name to confirm): every transcript with its
+   * layers and consensus, the codebook, rounds with their frozen copies, memberships, invitations,
+   * codebook versions and the pseudonym mapping. The placeholder accounts an import made for its
+   * coders go too, unless they are members elsewhere. Documents go before the records, so a failed
+   * erase leaves the project there to be deleted again.
+   */
+  async delete(actor: UserRecord, projectId: string, input: { confirmName: string }): Promise<void> {
+    const { project } = await this.access.authorize(actor, projectId, 'project-settings', 'delete');
+    if (input.confirmName !== project.name)
+      throw invalid(`confirmName: type the project's name exactly as it is, "${project.name}", to delete it`, 'name_mismatch');
+    const members = await this.store.listMembers(projectId);
+    const documentIds = (await this.store.listDocuments(projectId)).map((document) => document.id);
+    await this.context.eraseDocuments({ documentIds, projectIds: [projectId] });
+    // Websocket edits of the codebook still waiting to become a version are recorded now, while the
+    // project exists (their timer would fire after it is gone); the version goes with the records.
+    await this.codebookHistory.flush(projectId);
+    const deleted = await this.store.deleteProject(projectId);
+    // A transcript added while the others were erased went with the records; its documents go now.
+    const late = deleted.filter((id) => !documentIds.includes(id));
+    if (late.length > 0) await this.context.eraseDocuments({ documentIds: late, projectIds: [] });
+    for (const member of members) {
+      if (!isPlaceholderEmail(member.email)) continue;
+      if ((await this.store.listProjectsForUser(member.userId)).length === 0) await this.store.deleteUser(member.userId);
+    }
   }
 
   async listMembers(actor: UserRecord, projectId: string): Promise<Members> {

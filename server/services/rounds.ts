@@ -63,6 +63,7 @@ export class RoundService {
       codebookVersionAtClose: round.codebookVersionAtClose,
       submitted: round.coders.filter((coder) => coder.submittedAt !== null).length,
       submittedByMe: mine ? mine.submittedAt !== null : null,
+      deletedTranscripts: round.deletedDocuments,
       ...(seesAllRounds(role) ? { submissions: round.coders.map(({ userId, submittedAt }) => ({ userId, submittedAt })) } : {}),
     };
   }
@@ -191,7 +192,8 @@ export class RoundService {
     const visible: RoundRecord[] = [];
     for (const round of await this.store.listRounds(projectId)) {
       if (seesAllRounds(role)) visible.push(round);
-      else if (round.revealed && round.coders.some((coder) => coder.userId === actor.id)) {
+      // A round whose every transcript was deleted has no layers left to be revealed.
+      else if (round.revealed && round.documentIds.length > 0 && round.coders.some((coder) => coder.userId === actor.id)) {
         const colleague = round.coders.find((coder) => coder.userId !== actor.id)?.userId ?? actor.id;
         if ((await mayReadLayer(round.documentIds[0], colleague)).allowed) visible.push(round);
       }
@@ -221,6 +223,7 @@ export class RoundService {
         codebookVersion: version,
         changesSincePrevious: previous && version !== null ? { from: previous.version, to: version, ...diffCodebooks(previous.codes, versionCodes) } : null,
         unavailable,
+        deletedTranscripts: round.deletedDocuments,
       });
       previous = { version, codes: versionCodes };
       for (const code of report?.byCode ?? []) {

@@ -54,6 +54,10 @@ export function requestSchemas(limits: RequestLimits) {
     deleteAccount: z.strictObject({ password: z.string().max(1024) }),
     createProject: z.strictObject({ name, blind: z.boolean().optional() }),
     updateProject: z.strictObject({ name: name.optional(), blind: z.boolean().optional() }),
+    /** The project's name typed by the owner, compared exactly: deleting erases everything in it (SPEC E4). */
+    deleteProject: z.strictObject({
+      confirmName: z.string({ error: "type the project's name to confirm the deletion" }).max(limits.nameMaxChars, `at most ${limits.nameMaxChars} characters`),
+    }),
     addMember: z.strictObject({ email: z.email('must be an email address').max(320), role }),
     updateMember: z.strictObject({ role }),
     createCode: z.strictObject({ name, ...codeFields }),
@@ -124,6 +128,7 @@ export type ChangePasswordBody = Body<'changePassword'>;
 export type DeleteAccountBody = Body<'deleteAccount'>;
 export type CreateProjectBody = Body<'createProject'>;
 export type UpdateProjectBody = Body<'updateProject'>;
+export type DeleteProjectBody = Body<'deleteProject'>;
 export type AddMemberBody = Body<'addMember'>;
 export type UpdateMemberBody = Body<'updateMember'>;
 export type CreateCodeBody = Body<'createCode'>;

@@ -41,6 +41,11 @@ export interface RoundView {
   /** Whether the caller is a coder of the round and has submitted. */
   submittedByMe: boolean | null;
   /**
+   * How many of the round's transcripts an owner deleted since it was created (SPEC E1): they are
+   * gone from `documentIds`, and its agreement is computed on the rest.
+   */
+  deletedTranscripts: number;
+  /**
    * Who submitted, for owners and adjudicators; absent for everyone else, who see the count only
    * (blind mode: never who is how far, SPEC R2).
    */
@@ -168,6 +173,8 @@ export interface RoundHistory {
     changesSincePrevious: CodebookDiff | null;
     /** Why the round has no numbers (e.g. fewer than two coders coded), or null. */
     unavailable: { code: string; message: string } | null;
+    /** Transcripts of the round deleted since it was created; its numbers cover the rest (SPEC E1). */
+    deletedTranscripts: number;
   }[];
   /** One line per code, one point per round (rounds whose scope leaves the code out have none). */
   codes: { codeId: string; name: string; points: RoundHistoryPoint[] }[];

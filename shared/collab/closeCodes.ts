@@ -26,6 +26,8 @@ export const closeCodes = {
   invalidCoding: { code: 4406, reason: 'Invalid Coding' },
   /** The stored document failed validation on load; it stays closed until an operator repairs it. */
   brokenDocument: { code: 4422, reason: 'Broken Document' },
+  /** An owner deleted the transcript or project this document belongs to; it is erased and cannot be opened again. */
+  documentDeleted: { code: 4410, reason: 'Document Deleted' },
 } as const;
 
 export type CloseEvent = (typeof closeCodes)[keyof typeof closeCodes];

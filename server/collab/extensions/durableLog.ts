@@ -12,6 +12,10 @@
  *   Hocuspocus applies a client's message, and server-side writes go through {@link applyDurably}.
  *
  * The debounced store compacts the log into the snapshot; loading reads snapshot + log.
+ *
+ * Documents erased by a deletion (SPEC E2) are neither loaded, nor appended to, nor compacted
+ * again in this process: a store debounced before the deletion or an update already on its way
+ * would otherwise write them back.
  */
 import type {
   afterLoadDocumentPayload,
@@ -22,7 +26,9 @@ import type {
 } from '@hocuspocus/server';
 import * as Y from 'yjs';
 import { closeCodes } from '../../../shared/collab/closeCodes';
+import { parseDocumentName } from '../../../shared/collab/documentNames';
 import type { DocumentLogStore } from '../../storage/types';
+import { ErasedDocuments, type ErasureScope, inErasureScope } from '../erasedDocuments';
 import { incomingUpdate } from '../incomingUpdates';
 import { storedStateProblem } from '../storedDocumentCheck';
 
@@ -37,6 +43,9 @@ export interface BrokenDocument {
   problem: string;
 }
 
+/** Refuses an erased document; Hocuspocus closes the connection with the event's reason. */
+const deletedError = (documentName: string) => Object.assign(new Error(`${documentName} was deleted`), closeCodes.documentDeleted);
+
 export class DurableLogExtension implements Extension {
   extensionName = 'cocode-durable-log';
   /** Log entries that could not be applied on load: kept in the log, reported, skipped. */
@@ -45,6 +54,8 @@ export class DurableLogExtension implements Extension {
   readonly brokenDocuments = new Map<string, BrokenDocument>();
   /** Appends per document, chained so that the log order is the order of arrival. */
   private readonly appendChains = new Map<string, Promise<unknown>>();
+  /** Documents erased in this process, which nothing may write again. */
+  readonly erased = new ErasedDocuments();
 
   constructor(
     private readonly log: DocumentLogStore,
@@ -52,6 +63,7 @@ export class DurableLogExtension implements Extension {
   ) {}
 
   async onLoadDocument({ document, documentName }: onLoadDocumentPayload): Promise<void> {
+    if (this.erased.has(documentName)) throw deletedError(documentName);
     const { snapshot, updates } = await this.log.loadDocument(documentName);
     this.brokenDocuments.delete(documentName);
     if (snapshot) {
@@ -80,11 +92,26 @@ export class DurableLogExtension implements Extension {
 
   /**
    * Whether compaction must leave this document's stored snapshot and log as they are: a broken
-   * document or one with quarantined rows would lose its last good snapshot or those rows (D4, H9).
-   * New updates are still appended.
+   * document or one with quarantined rows would lose its last good snapshot or those rows (D4, H9),
+   * and an erased one would be written back (E2). New updates are still appended, except to erased documents.
    */
   keepsStoredState(documentName: string): boolean {
-    return this.brokenDocuments.has(documentName) || this.quarantined.some((entry) => entry.documentName === documentName);
+    return (
+      this.brokenDocuments.has(documentName) ||
+      this.quarantined.some((entry) => entry.documentName === documentName) ||
+      this.erased.has(documentName)
+    );
+  }
+
+  /**
+   * Marks the scope's documents erased, so nothing of them is loaded, logged or compacted from now
+   * on, and resolves once the appends already on their way have finished: whatever they wrote is
+   * then in the log for the erase to remove.
+   */
+  async stopWriting(scope: ErasureScope): Promise<void> {
+    this.erased.add(scope);
+    const pending = [...this.appendChains].filter(([name]) => inErasureScope(scope, parseDocumentName(name))).map(([, chain]) => chain);
+    await Promise.allSettled(pending);
   }
 
   private markBroken(documentName: string, problem: string): void {
@@ -100,7 +127,8 @@ export class DurableLogExtension implements Extension {
     const next = document.callbacks.onUpdate;
     document.onUpdate((doc, connection, update) => {
       try {
-        log.appendUpdate(documentName, update);
+        // An update racing a deletion lands in a document about to be unloaded, never in the log.
+        if (!this.erased.has(documentName)) log.appendUpdate(documentName, update);
       } catch (error) {
         // Fail-stop: Hocuspocus swallows errors thrown here and would still acknowledge the
         // update, which would then exist only in memory. Crashing is the only honest answer.
@@ -112,6 +140,7 @@ export class DurableLogExtension implements Extension {
   }
 
   async beforeHandleMessage({ connection, documentName, update: message }: beforeHandleMessagePayload): Promise<void> {
+    if (this.erased.has(documentName)) throw deletedError(documentName);
     if (this.log.kind !== 'awaited' || connection.readOnly) return;
     // Frames that do not decode were refused by the validation extension, which runs before this.
     const incoming = incomingUpdate(message);
@@ -124,6 +153,7 @@ export class DurableLogExtension implements Extension {
 
   /** Applies an update produced on the server (REST, repair, interop) only once it is durable. */
   async applyDurably(document: Y.Doc & { name: string }, update: Uint8Array, origin: unknown): Promise<void> {
+    if (this.erased.has(document.name)) throw deletedError(document.name);
     if (this.log.kind === 'awaited') await this.append(document.name, update);
     Y.applyUpdate(document, update, origin);
   }

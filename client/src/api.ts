@@ -11,6 +11,7 @@ import type {
   CreateProjectBody,
   CreateRoundBody,
   DeleteAccountBody,
+  DeleteProjectBody,
   ExportQuery,
   LoginBody,
   PutPseudonymsBody,
@@ -191,6 +192,8 @@ export const api = {
   createProject: (body: CreateProjectBody) => request<Project>('POST', '/projects', body),
   project: (projectId: string) => request<Project>('GET', project(projectId)),
   updateProject: (projectId: string, patch: UpdateProjectBody) => request<Project>('PATCH', project(projectId), patch),
+  /** Erases the project with everything in it; `confirmName` is its exact name. */
+  deleteProject: (projectId: string, body: DeleteProjectBody) => request<void>('DELETE', project(projectId), body),
   acknowledgeMembership: (projectId: string) => request<void>('POST', `${project(projectId)}/membership/acknowledge`),
   leaveProject: (projectId: string) => request<void>('DELETE', `${project(projectId)}/membership`),
 
@@ -214,6 +217,8 @@ export const api = {
   document: (projectId: string, documentId: string) =>
     request<DocumentDetail>('GET', `${project(projectId)}/documents/${encodeURIComponent(documentId)}`),
   createDocument: (projectId: string, body: CreateDocumentBody) => request<CreatedDocument>('POST', `${project(projectId)}/documents`, body),
+  /** Erases the transcript with every coding of it, the consensus and its decisions. */
+  deleteDocument: (projectId: string, documentId: string) => request<void>('DELETE', transcript(projectId, documentId)),
   codings: (projectId: string, documentId: string, layer: LayerSelector) =>
     request<CodingView[]>(
       'GET',

@@ -7,6 +7,7 @@ import { useAsync } from '../../hooks';
 import { Link, navigate, paths } from '../../router';
 import { useSession } from '../../session';
 import { Avatar, LoadError, ProjectHeader } from '../../ui/parts';
+import { DeletionDialog } from './DeletionDialog';
 import { ExportMenu } from './ExportMenu';
 import { TranscriptImport } from './TranscriptImport';
 
@@ -26,6 +27,8 @@ export function ProjectHomeScreen({ projectId }: { projectId: string }) {
   }, [projectId]);
   const [importing, setImporting] = useState(false);
   const [pasting, setPasting] = useState(false);
+  const [deleting, setDeleting] = useState<DocumentSummary | null>(null);
+  const [deleted, setDeleted] = useState<string | null>(null);
 
   if (data.error) return <LoadError message={data.error.message} />;
   if (!data.data) return <main className="page muted">Loading project…</main>;
@@ -35,6 +38,7 @@ export function ProjectHomeScreen({ projectId }: { projectId: string }) {
   const ownRowsOnly = !decide({ role: project.role, resource: 'other-layer', operation: 'read', blind: project.blind }).allowed;
   const coders = ownRowsOnly ? members.filter((member) => member.userId === user.id) : members.filter((member) => member.role !== 'viewer');
   const showConsensus = decide({ role: project.role, resource: 'consensus', operation: 'read', blind: project.blind }).allowed;
+  const canDelete = decide({ role: project.role, resource: 'transcript', operation: 'delete', blind: project.blind }).allowed;
 
   return (
     <main className="page">
@@ -70,6 +74,11 @@ export function ProjectHomeScreen({ projectId }: { projectId: string }) {
           )}
         </>
       )}
+      {deleted && (
+        <p className="banner banner-info" role="status">
+          “{deleted}” was deleted with every coding of it.
+        </p>
+      )}
       {ownRowsOnly && documents.length > 0 && (
         <p className="banner banner-info" data-testid="blind-progress-note">
           Blind mode is on: you see your own codings only. Your colleagues’ progress stays hidden until an owner turns blind mode off.
@@ -89,9 +98,51 @@ export function ProjectHomeScreen({ projectId }: { projectId: string }) {
           me={user.id}
           ownRowsOnly={ownRowsOnly}
           showConsensus={showConsensus}
+          onDelete={canDelete ? setDeleting : undefined}
         />
       )}
+      {deleting && (
+        <DeletionDialog
+          title={`Delete “${deleting.title}”?`}
+          confirmLabel="Delete transcript"
+          onDelete={async () => {
+            await api.deleteDocument(projectId, deleting.id);
+            setDeleting(null);
+            setDeleted(deleting.title);
+            data.reload();
+          }}
+          onClose={() => setDeleting(null)}
+        >
+          <TranscriptErasure document={deleting} progress={progress} />
+        </DeletionDialog>
+      )}
     </main>
+  );
+}
+
+/** What deleting a transcript erases, with the counts of what is coded in it (owners see every layer). */
+function TranscriptErasure({ document, progress }: { document: DocumentSummary; progress: ProgressRow[] }) {
+  const rows = progress.filter((row) => row.documentId === document.id && row.codings > 0);
+  const coderRows = rows.filter((row) => !isConsensusLayer(row.coderId));
+  const coderCodings = coderRows.reduce((sum, row) => sum + row.codings, 0);
+  const consensusCodings = rows.filter((row) => isConsensusLayer(row.coderId)).reduce((sum, row) => sum + row.codings, 0);
+  const plural = (count: number, word: string) => `${count} ${word}${count === 1 ? '' : 's'}`;
+  return (
+    <>
+      <p>Deleting this transcript erases, for everyone and from the server’s storage:</p>
+      <ul>
+        <li>its text and participant attributes;</li>
+        <li>
+          {`every coder’s codings of it${coderCodings > 0 ? ` (${plural(coderCodings, 'coding')} by ${plural(coderRows.length, 'coder')})` : ' (none yet)'};`}
+        </li>
+        <li>
+          its consensus codings{consensusCodings > 0 ? ` (${consensusCodings})` : ''} and the reconciliation decisions on it, with their
+          rationales;
+        </li>
+        <li>the copies closed calibration rounds kept of it; those rounds keep their other transcripts.</li>
+      </ul>
+      <p>Anyone who has it open is disconnected. Use this when a participant withdraws consent.</p>
+    </>
   );
 }
 
@@ -103,6 +154,7 @@ function TranscriptTable({
   me,
   ownRowsOnly,
   showConsensus,
+  onDelete,
 }: {
   projectId: string;
   documents: DocumentSummary[];
@@ -111,6 +163,8 @@ function TranscriptTable({
   me: string;
   ownRowsOnly: boolean;
   showConsensus: boolean;
+  /** Owners only: asks to delete a transcript. */
+  onDelete?: (document: DocumentSummary) => void;
 }) {
   const count = (documentId: string, coderId: string) =>
     progress.find((row) => row.documentId === documentId && row.coderId === coderId)?.codings ?? 0;
@@ -127,6 +181,11 @@ function TranscriptTable({
             <th scope="col">
               {ownRowsOnly ? 'Your codings' : 'Codings per coder'} <span className="muted">(counts only)</span>
             </th>
+            {onDelete && (
+              <th scope="col">
+                <span className="visually-hidden">Actions</span>
+              </th>
+            )}
           </tr>
         </thead>
         <tbody>
@@ -179,6 +238,18 @@ function TranscriptTable({
                     )}
                   </ul>
                 </td>
+                {onDelete && (
+                  <td className="actions-cell">
+                    <button
+                      type="button"
+                      className="button ghost small danger"
+                      aria-label={`Delete transcript “${document.title}”…`}
+                      onClick={() => onDelete(document)}
+                    >
+                      Delete transcript…
+                    </button>
+                  </td>
+                )}
               </tr>
             );
           })}

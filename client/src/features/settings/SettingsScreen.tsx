@@ -5,6 +5,7 @@ import { useAsync } from '../../hooks';
 import { navigate, paths } from '../../router';
 import { useSession } from '../../session';
 import { Avatar, LoadError, ProjectHeader, RoleBadge, roleLabel } from '../../ui/parts';
+import { DeletionDialog } from '../projects/DeletionDialog';
 
 const roleExplanations: Record<ProjectRole, string> = {
   owner: 'manages members and settings, imports and corrects transcripts, edits the codebook',
@@ -22,11 +23,13 @@ export function SettingsScreen({ projectId }: { projectId: string }) {
   const [email, setEmail] = useState('');
   const [role, setRole] = useState<ProjectRole>('coder');
   const [message, setMessage] = useState<{ tone: 'ok' | 'error'; text: string } | null>(null);
+  const [deleting, setDeleting] = useState(false);
 
   if (data.error) return <LoadError message={data.error.message} />;
   if (!data.data) return <main className="page muted">Loading members…</main>;
   const { project, members, invitations } = data.data;
   const isOwner = decide({ role: project.role, resource: 'members', operation: 'write', blind: project.blind }).allowed;
+  const canDeleteProject = decide({ role: project.role, resource: 'project-settings', operation: 'delete', blind: project.blind }).allowed;
 
   const run = async (action: () => Promise<unknown>, success: string) => {
     setMessage(null);
@@ -185,6 +188,15 @@ export function SettingsScreen({ projectId }: { projectId: string }) {
           <button type="button" className="button danger ghost" onClick={() => void leave()}>
             Leave this project
           </button>
+          {canDeleteProject && (
+            <>
+              <h3>Delete this project</h3>
+              <p>When the study is finished: everything in the project is erased from the server, for every member.</p>
+              <button type="button" className="button danger" onClick={() => setDeleting(true)}>
+                Delete project…
+              </button>
+            </>
+          )}
           <h3>Roles</h3>
           <dl className="role-list">
             {projectRoles.map((candidate) => (
@@ -196,6 +208,27 @@ export function SettingsScreen({ projectId }: { projectId: string }) {
           </dl>
         </section>
       </div>
+      {deleting && (
+        <DeletionDialog
+          title={`Delete “${project.name}”?`}
+          confirmLabel="Delete project"
+          typeToConfirm={project.name}
+          onDelete={async () => {
+            await api.deleteProject(projectId, { confirmName: project.name });
+            navigate(paths.projects());
+          }}
+          onClose={() => setDeleting(false)}
+        >
+          <p>Deleting the project erases, for every member and from the server’s storage:</p>
+          <ul>
+            <li>every transcript, with every coder’s codings of it, the consensus codings and the reconciliation decisions;</li>
+            <li>the codebook and its history of versions;</li>
+            <li>the calibration rounds and the copies they kept;</li>
+            <li>the members’ access, pending invitations and the pseudonym mapping.</li>
+          </ul>
+          <p>Members keep their accounts. Export what you need to keep first (Transcripts → Export).</p>
+        </DeletionDialog>
+      )}
     </main>
   );
 }

@@ -231,6 +231,19 @@ describe('deleting a transcript', () => {
     expect(history.rounds).toMatchObject([{ roundId: study.roundId, deletedTranscripts: 1, unavailable: null }]);
   });
 
+  it('[E1] the layers of members who left the project are erased too', async () => {
+    const documentId = (await study.owner.api.post(`/projects/${study.projectId}/documents`, { title: 'Left', text: withdrawnText })).body.id as string;
+    const leaver = await registerUser(server, 'Leaving coder');
+    await study.owner.api.post(`/projects/${study.projectId}/members`, { email: leaver.email, role: 'coder' });
+    const text = (await study.owner.api.get(`/projects/${study.projectId}/documents/${documentId}`)).body.text as string;
+    const start = text.indexOf('Harrowgate');
+    expect((await leaver.api.post(`/projects/${study.projectId}/documents/${documentId}/codings`, { codeId: study.codeId, start, end: start + 10 })).status).toBe(201);
+    expect((await leaver.api.delete(`/projects/${study.projectId}/membership`)).status).toBe(204);
+    expect(documentRowsNaming(databaseFile(server), [layerDocumentName(documentId, leaver.id)])).not.toEqual([]);
+    expect((await study.owner.api.delete(`/projects/${study.projectId}/documents/${documentId}`)).status).toBe(204);
+    expect(documentRowsNaming(databaseFile(server), [documentId])).toEqual([]);
+  });
+
   it('[E2] codings written while their transcript is deleted are answered 201 or 404 and leave nothing behind', async () => {
     const created = async (title: string) => (await study.owner.api.post(`/projects/${study.projectId}/documents`, { title, text: withdrawnText })).body.id as string;
     const racing = await Promise.all(['Race 1', 'Race 2', 'Race 3', 'Race 4', 'Race 5', 'Race 6'].map(created));

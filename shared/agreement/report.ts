@@ -9,7 +9,13 @@
  * of their codings of it overlaps the unit. Units of all selected documents are pooled.
  * Unitized statistics (Krippendorff's uα family) use the codings' own boundaries; for the project
  * total the documents are laid end to end as one continuum.
+ *
+ * One statistic heads a report (`headline`): Krippendorff's alpha over the coded units, or, for a
+ * calibration round on the codings' own boundaries, the unitized (k)uα per code. The methods
+ * paragraph opens with it, and the navigator of such a round orders codes by the same per-code
+ * number (`headlinePerCode`).
  */
+import type { RoundUnit } from '../api/rounds';
 import { computeCodedAgreement } from './coded/index';
 import type { AlphaIntervalMethod, BootstrapInterval, CodedMatrix } from './coded/types';
 import { type AgreementDiagnostic, diagnostic } from './diagnostics';
@@ -33,8 +39,20 @@ export interface ReportCode {
   parentId: string | null;
 }
 
+/**
+ * Which statistic heads a report: `coded`, Krippendorff's alpha over the coded units (nominal, per
+ * code `kripp_alpha_nominal`); `unitized`, the unitized (k)uα per code on the codings' own
+ * boundaries (`unitizedKAlpha`), which has no interval. The other statistics stay in the report.
+ */
+export type ReportHeadline = 'coded' | 'unitized';
+
 export interface AgreementReportOptions {
+  /** The unit of the coded-unit statistics (for a unitized headline they are secondary). */
   unit: UnitSpec;
+  /** Default `coded`. */
+  headline?: ReportHeadline;
+  /** The unit of the calibration round the report is of, if it is of one; the report carries it as `roundUnit`. */
+  roundUnit?: RoundUnit;
   /** Coder ids (columns), in order; coders who coded nothing stay in as all-absent columns. */
   coders: readonly string[];
   coderNames?: Record<string, string>;
@@ -69,7 +87,12 @@ export interface CodeAgreement extends AgreementCell {
 }
 
 export interface AgreementReport {
+  /** The unit of the coded-unit statistics. */
   unit: UnitSpec;
+  /** The statistic that heads the report and its methods paragraph (see ReportHeadline). */
+  headline: ReportHeadline;
+  /** The unit of the calibration round the report is of (`continuum`: the codings' own boundaries); absent for a report chosen by hand. */
+  roundUnit?: RoundUnit;
   coders: { id: string; name: string }[];
   documents: { id: string; title: string }[];
   /** All codes together: each unit's set of codes per coder is one nominal label. */
@@ -156,18 +179,41 @@ function alphaIntervalText(interval: BootstrapInterval, units: number): string {
   );
 }
 
-export function agreementReport(documents: readonly ReportDocument[], options: AgreementReportOptions): AgreementReport {
-  const diagnostics: ScopedDiagnostic[] = [];
+/**
+ * What the per-code (k)uα values were, in a clause for the methods paragraph: one value, a range,
+ * and how many codes it was undefined for.
+ */
+function kAlphaClause(byCode: readonly CodeAgreement[]): string {
+  const defined = byCode
+    .filter((code): code is CodeAgreement & { unitizedKAlpha: number } => code.unitizedKAlpha !== null)
+    .sort((a, b) => a.unitizedKAlpha - b.unitizedKAlpha);
+  const undefinedCount = byCode.length - defined.length;
+  if (defined.length === 0) return byCode.length === 0 ? 'no code was applied' : 'it was undefined for every code';
+  const lowest = defined[0];
+  const highest = defined[defined.length - 1];
+  const values =
+    defined.length === 1
+      ? `it was ${format(lowest.unitizedKAlpha)} for ${lowest.name}`
+      : format(lowest.unitizedKAlpha) === format(highest.unitizedKAlpha)
+        ? `it was ${format(lowest.unitizedKAlpha)} for each of ${defined.length} codes`
+        : `it ranged from ${format(lowest.unitizedKAlpha)} (${lowest.name}) to ${format(highest.unitizedKAlpha)} (${highest.name})`;
+  return undefinedCount === 0 ? values : `${values}, and was undefined for ${undefinedCount} code${undefinedCount === 1 ? '' : 's'}`;
+}
+
+/** A document's codings of the chosen coders and known codes, in label space. */
+interface LabelledDocument {
+  document: ReportDocument;
+  codings: SegmentCoding[];
+}
+
+/**
+ * What every part of a report starts from: coder and code labels, each document's codings in label
+ * space, and the codes applied in them (the report's `byCode`, in codebook order).
+ */
+function prepare(documents: readonly ReportDocument[], options: Pick<AgreementReportOptions, 'coders' | 'coderNames' | 'codes'>) {
   const coderIds = [...options.coders];
   const coderLabel = uniqueLabels(coderIds.map((id) => ({ id, name: options.coderNames?.[id] ?? id })));
   const coders = coderIds.map((id) => coderLabel.get(id) as string);
-  if (coders.length < 2) {
-    diagnostics.push({
-      ...diagnostic('too_few_coders', 'error', `${tooFewCodersText(coders)}, so no agreement can be measured.`, { value: coders.length, measure: 'coders' }),
-      scope: 'all codes',
-      about: { kind: 'overall' },
-    });
-  }
   const codeById = new Map(options.codes.map((code) => [code.id, code]));
   const codeLabel = uniqueLabels(
     options.codes.map((code) => {
@@ -175,70 +221,129 @@ export function agreementReport(documents: readonly ReportDocument[], options: A
       return { id: code.id, name: code.name, qualified: parent ? `${parent.name} › ${code.name}` : undefined };
     }),
   );
-
-  // Units per document, and the codings of the chosen coders and known codes, in label space.
-  const perDocument = documents.map((document) => {
-    const units = splitUnits({ text: document.text, turns: document.turns }, options.unit);
-    const codings = document.codings
+  const labelled: LabelledDocument[] = documents.map((document) => ({
+    document,
+    codings: document.codings
       .filter((coding) => coderLabel.has(coding.coder) && codeLabel.has(coding.codeId))
-      .map((coding) => ({ ...coding, coder: coderLabel.get(coding.coder) as string, codeId: codeLabel.get(coding.codeId) as string }));
-    return { document, units, codings, labels: multiLabelRows(units, codings, coders).rows };
+      .map((coding) => ({ ...coding, coder: coderLabel.get(coding.coder) as string, codeId: codeLabel.get(coding.codeId) as string })),
+  }));
+  const appliedCodes = options.codes
+    .map((code) => ({ code, label: codeLabel.get(code.id) as string }))
+    .filter(({ label }) => labelled.some((entry) => entry.codings.some((coding) => coding.codeId === label)));
+  return { coderIds, coderLabel, coders, labelled, appliedCodes };
+}
+
+/**
+ * Documents end to end, with nothing between them (as `cocode agreement` lays out a .qdpx's
+ * sources), so unitized and character-level statistics see one continuum of the texts alone.
+ */
+function continuumOf(labelled: readonly LabelledDocument[]): { length: number; codings: SegmentCoding[] } {
+  let offset = 0;
+  const codings: SegmentCoding[] = [];
+  for (const { document, codings: documentCodings } of labelled) {
+    for (const coding of documentCodings) codings.push({ ...coding, start: coding.start + offset, end: coding.end + offset });
+    offset += document.text.length;
+  }
+  return { length: offset, codings };
+}
+
+/** The unitized family on the continuum; none without text or with fewer than two coders. */
+function unitizedOn(continuum: { length: number; codings: readonly SegmentCoding[] }, coders: readonly string[]) {
+  if (continuum.length === 0 || coders.length < 2) return null;
+  return computeUnitizedAgreement({
+    continuum: { begin: 0, end: continuum.length },
+    data: continuum.codings.map((coding) => ({ coder: coding.coder, start: coding.start, end: coding.end, code: coding.codeId })),
+  });
+}
+
+/** One code applied or not applied to each unit, per coder, units of all documents pooled; labels, so diagnostics speak of "applied", not of categories 1 and 0. */
+function presenceRows(perDocument: readonly (LabelledDocument & { units: readonly TextRange[] })[], label: string, coders: readonly string[]): string[][] {
+  const rows: string[][] = [];
+  for (const entry of perDocument) {
+    const [matrix] = presenceMatrices(entry.units, entry.codings.filter((coding) => coding.codeId === label), coders);
+    for (let unit = 0; unit < entry.units.length; unit += 1)
+      rows.push(coders.map((_, column) => (matrix?.values[unit * coders.length + column] ? applied : notApplied)));
+  }
+  return rows;
+}
+
+const unitsOf = (document: ReportDocument, unit: UnitSpec) => splitUnits({ text: document.text, turns: document.turns }, unit);
+
+/**
+ * The per-code number that heads a report of these documents, by code id, for the codes the report
+ * lists: (k)uα for a unitized headline, Krippendorff's alpha over the coded units otherwise. The
+ * same values as the report's `byCode`, computed without the rest of the report (no other
+ * statistic, pair, document or group), for the reconciliation navigator's order.
+ */
+export function headlinePerCode(
+  documents: readonly ReportDocument[],
+  options: Pick<AgreementReportOptions, 'unit' | 'coders' | 'coderNames' | 'codes' | 'headline'>,
+): Record<string, number | null> {
+  const { coders, labelled, appliedCodes } = prepare(documents, options);
+  if ((options.headline ?? 'coded') === 'unitized') {
+    const kAlpha = (unitizedOn(continuumOf(labelled), coders)?.statistics.k_u_alpha ?? {}) as Record<string, number | null>;
+    return Object.fromEntries(appliedCodes.map(({ code, label }) => [code.id, kAlpha[label] ?? null]));
+  }
+  const perDocument = labelled.map((entry) => ({ ...entry, units: unitsOf(entry.document, options.unit) }));
+  return Object.fromEntries(
+    appliedCodes.map(({ code, label }) => {
+      const rows = presenceRows(perDocument, label, coders);
+      return [code.id, rows.length === 0 ? null : (computeCodedAgreement(rows, { level: 'nominal', coderNames: coders }).statistics.kripp_alpha_nominal ?? null)];
+    }),
+  );
+}
+
+export function agreementReport(documents: readonly ReportDocument[], options: AgreementReportOptions): AgreementReport {
+  const diagnostics: ScopedDiagnostic[] = [];
+  const headline = options.headline ?? 'coded';
+  const { coderIds, coderLabel, coders, labelled, appliedCodes } = prepare(documents, options);
+  if (coders.length < 2) {
+    diagnostics.push({
+      ...diagnostic('too_few_coders', 'error', `${tooFewCodersText(coders)}, so no agreement can be measured.`, { value: coders.length, measure: 'coders' }),
+      scope: 'all codes',
+      about: { kind: 'overall' },
+    });
+  }
+
+  // Units per document, and each unit's set of codes per coder as one label.
+  const perDocument = labelled.map((entry) => {
+    const units = unitsOf(entry.document, options.unit);
+    return { ...entry, units, labels: multiLabelRows(units, entry.codings, coders).rows };
   });
 
   const overallRows = perDocument.flatMap((entry) => entry.labels);
   const overallCell = cell(overallRows, coders, options, { scope: 'all codes', about: { kind: 'overall' } }, diagnostics);
 
-  // Documents end to end, with nothing between them (as `cocode agreement` lays out a .qdpx's
-  // sources), so unitized and character-level statistics see one continuum of the texts alone.
-  let offset = 0;
-  const continuumCodings: SegmentCoding[] = [];
-  for (const { document, codings } of perDocument) {
-    for (const coding of codings) continuumCodings.push({ ...coding, start: coding.start + offset, end: coding.end + offset });
-    offset += document.text.length;
-  }
-  const continuumLength = offset;
-  let unitized: Record<string, unknown> = {};
-  if (continuumLength > 0 && coders.length >= 2) {
-    const result = computeUnitizedAgreement({
-      continuum: { begin: 0, end: continuumLength },
-      data: continuumCodings.map((coding) => ({ coder: coding.coder, start: coding.start, end: coding.end, code: coding.codeId })),
-    });
-    unitized = result.statistics;
-    for (const item of result.diagnostics) diagnostics.push({ ...item, scope: 'unitized, all documents', about: { kind: 'unitized' } });
-  }
+  const continuum = continuumOf(labelled);
+  const unitizedResult = unitizedOn(continuum, coders);
+  const unitized: Record<string, unknown> = unitizedResult?.statistics ?? {};
+  for (const item of unitizedResult?.diagnostics ?? []) diagnostics.push({ ...item, scope: 'unitized, all documents', about: { kind: 'unitized' } });
   const characterByCode =
-    continuumLength > 0 && coders.length >= 2 ? new Map(characterAgreement(continuumLength, continuumCodings, coders).byCode.map((entry) => [entry.codeId, entry])) : new Map();
+    continuum.length > 0 && coders.length >= 2
+      ? new Map(characterAgreement(continuum.length, continuum.codings, coders).byCode.map((entry) => [entry.codeId, entry]))
+      : new Map();
   const unitizedKAlpha = (unitized.k_u_alpha ?? {}) as Record<string, number | null>;
 
-  const byCode: CodeAgreement[] = options.codes
-    .map((code) => ({ code, label: codeLabel.get(code.id) as string }))
-    .filter(({ label }) => perDocument.some((entry) => entry.codings.some((coding) => coding.codeId === label)))
-    .map(({ code, label }) => {
-      // Present/absent as labels, so diagnostics speak of "applied", not of categories 1 and 0.
-      const rows: string[][] = [];
-      for (const entry of perDocument) {
-        const [matrix] = presenceMatrices(entry.units, entry.codings.filter((coding) => coding.codeId === label), coders);
-        for (let unit = 0; unit < entry.units.length; unit += 1)
-          rows.push(coders.map((_, column) => (matrix?.values[unit * coders.length + column] ? applied : notApplied)));
-      }
-      const usesByCoder = Object.fromEntries(coderIds.map((coder) => [coder, 0]));
-      for (const entry of perDocument)
-        for (const coding of entry.codings)
-          if (coding.codeId === label) usesByCoder[coderIds[coders.indexOf(coding.coder)]] += 1;
-      const character = characterByCode.get(label);
-      return {
-        codeId: code.id,
-        name: label,
-        ...cell(rows, coders, options, { scope: `code "${label}"`, about: { kind: 'code', id: code.id } }, diagnostics),
-        usesByCoder,
-        characterLevel: {
-          percentAgreement: character?.meanPercentAgreement ?? null,
-          cohenKappa: character?.meanCohenKappa ?? null,
-          codedOnlyAgreement: character?.meanCodedOnlyPercentAgreement ?? null,
-        },
-        unitizedKAlpha: unitizedKAlpha[label] ?? null,
-      };
-    });
+  const byCode: CodeAgreement[] = appliedCodes.map(({ code, label }) => {
+    const rows = presenceRows(perDocument, label, coders);
+    const usesByCoder = Object.fromEntries(coderIds.map((coder) => [coder, 0]));
+    for (const entry of perDocument)
+      for (const coding of entry.codings)
+        if (coding.codeId === label) usesByCoder[coderIds[coders.indexOf(coding.coder)]] += 1;
+    const character = characterByCode.get(label);
+    return {
+      codeId: code.id,
+      name: label,
+      ...cell(rows, coders, options, { scope: `code "${label}"`, about: { kind: 'code', id: code.id } }, diagnostics),
+      usesByCoder,
+      characterLevel: {
+        percentAgreement: character?.meanPercentAgreement ?? null,
+        cohenKappa: character?.meanCohenKappa ?? null,
+        codedOnlyAgreement: character?.meanCodedOnlyPercentAgreement ?? null,
+      },
+      unitizedKAlpha: unitizedKAlpha[label] ?? null,
+    };
+  });
 
   const byCoderPair: AgreementReport['byCoderPair'] = [];
   for (let a = 0; a < coders.length; a += 1)
@@ -272,25 +377,45 @@ export function agreementReport(documents: readonly ReportDocument[], options: A
 
   const alpha = overallCell.statistics.kripp_alpha_nominal;
   const interval = overallCell.intervals.kripp_alpha_nominal;
-  const methodsText =
-    coders.length < 2
-      ? `${tooFewCodersText(coders)}, so it could not be assessed on the ${documents.length} selected transcript${documents.length === 1 ? '' : 's'}. Computed with cocode.`
-      : `Intercoder agreement was assessed on ${documents.length} transcript${documents.length === 1 ? '' : 's'} coded independently by ` +
-    `${coders.length} coders (${coders.join(', ')}) with a codebook of ${byCode.length} applied code${byCode.length === 1 ? '' : 's'}. ` +
-    `For coded-unit statistics the transcripts were divided into ${overallRows.length} ${unitLabel(options.unit)}; a coder was taken to have applied ` +
+  const transcripts = `${documents.length} transcript${documents.length === 1 ? '' : 's'}`;
+  const codedBy = `${coders.length} coders (${coders.join(', ')}) with a codebook of ${byCode.length} applied code${byCode.length === 1 ? '' : 's'}`;
+  const codedUnits =
+    `the transcripts were divided into ${overallRows.length} ${unitLabel(options.unit)}; a coder was taken to have applied ` +
     `a code to a unit when any of their codings of that code overlapped it. Across all codes (each unit's set of codes treated as one nominal value), ` +
     `Krippendorff's alpha was ${format(alpha)}` +
     (interval ? alphaIntervalText(interval, overallRows.length) : '') +
     `; pairwise percent agreement was ${format(overallCell.statistics.percent_agreement_pairwise)}` +
     (overallCell.statistics.gwet_ac1 !== undefined ? ` and Gwet's AC1 ${format(overallCell.statistics.gwet_ac1)}` : '') +
-    `. ` +
-    (typeof unitized.u_alpha === 'number'
-      ? `Treating the codings' own boundaries as data (Krippendorff et al. 2016), uα was ${format(unitized.u_alpha as number)} and |uα (coded vs. uncoded) ${format(unitized.binary_u_alpha as number | null)}. `
-      : '') +
-    `Per-code values are reported in the accompanying table. Computed with cocode.`;
+    `. `;
+  const uAlpha = typeof unitized.u_alpha === 'number' ? (unitized.u_alpha as number) : null;
+  const closing = `Per-code values are reported in the accompanying table. Computed with cocode.`;
+  let methodsText: string;
+  if (coders.length < 2) methodsText = `${tooFewCodersText(coders)}, so it could not be assessed on the ${documents.length} selected transcript${documents.length === 1 ? '' : 's'}. Computed with cocode.`;
+  else if (headline === 'unitized')
+    // The round's own statistic first; the coded-unit statistics follow, said to be secondary.
+    methodsText =
+      `${options.roundUnit ? 'In this calibration round intercoder agreement' : 'Intercoder agreement'} was measured on the codings' own boundaries, with no units imposed, ` +
+      `on ${transcripts} coded independently by ${codedBy}: per code, as the unitized (k)uα (Krippendorff et al. 2016)` +
+      `${documents.length > 1 ? ', with the transcripts laid end to end as one continuum' : ''}; ${kAlphaClause(byCode)}. ` +
+      (uAlpha !== null
+        ? `Over all codes together, uα was ${format(uAlpha)} and |uα (coded vs. uncoded) ${format(unitized.binary_u_alpha as number | null)}. ` +
+          'No confidence interval is reported for (k)uα or uα. '
+        : 'No confidence interval is reported for (k)uα. ') +
+      `Secondary to these, coded-unit statistics were computed over ${unitLabel(options.unit)}: ${codedUnits}` +
+      closing;
+  else
+    methodsText =
+      `Intercoder agreement was assessed on ${transcripts} coded independently by ${codedBy}. ` +
+      `For coded-unit statistics ${codedUnits}` +
+      (uAlpha !== null
+        ? `Treating the codings' own boundaries as data (Krippendorff et al. 2016), uα was ${format(uAlpha)} and |uα (coded vs. uncoded) ${format(unitized.binary_u_alpha as number | null)}. `
+        : '') +
+      closing;
 
   return {
     unit: options.unit,
+    headline,
+    ...(options.roundUnit ? { roundUnit: options.roundUnit } : {}),
     coders: coderIds.map((id) => ({ id, name: coderLabel.get(id) as string })),
     documents: documents.map((document) => ({ id: document.id, title: document.title })),
     overall: { ...overallCell, unitized },

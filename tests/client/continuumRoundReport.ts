@@ -34,6 +34,8 @@ function roundDocument(): ReportDocument {
 /** With bootstrap intervals, so a turn-unit interval exists that the (k)uα view must not borrow. */
 export const continuumRoundReport = agreementReport([roundDocument()], {
   unit: { kind: 'turn' },
+  headline: 'unitized',
+  roundUnit: { kind: 'continuum' },
   coders: ['ana', 'ben'],
   coderNames: { ana: 'Ana', ben: 'Ben' },
   codes: roundCodes,

@@ -7,7 +7,6 @@
 import { renderToStaticMarkup } from 'react-dom/server';
 import { describe, expect, it } from 'vitest';
 import { AgreementReportView } from '../../client/src/features/agreement/AgreementReportView';
-import { methodsParagraph } from '../../client/src/features/agreement/perCodeStatistic';
 import { formatStatistic, verdictFor } from '../../client/src/features/agreement/reading';
 import { agreementReportHtml } from '../../client/src/features/agreement/reportHtml';
 import { continuumRoundReport as report, roundCodes } from './continuumRoundReport';
@@ -16,13 +15,12 @@ const codes = roundCodes.map((code, index) => ({ ...code, order: index, color: '
 const parse = (html: string) => new DOMParser().parseFromString(html, 'text/html');
 const text = (element: Element | null | undefined) => (element?.textContent ?? '').replace(/\s+/g, ' ').trim();
 const tab = parse(
-  renderToStaticMarkup(<AgreementReportView report={report} codes={codes} projectName="Care" roundName="Pilot" roundUnit={{ kind: 'continuum' }} />),
+  renderToStaticMarkup(<AgreementReportView report={report} codes={codes} projectName="Care" roundName="Pilot" />),
 );
 const page = parse(
   agreementReportHtml(report, {
     projectName: 'Care',
     roundName: 'Pilot',
-    roundUnit: { kind: 'continuum' },
     codeNames: new Map(roundCodes.map((code) => [code.id, code.name])),
     generatedAt: new Date('2026-01-02T00:00:00Z'),
   }),
@@ -82,7 +80,9 @@ describe('the Agreement tab of a continuum round', () => {
     expect(text(main)).toContain('95% CI: no interval');
     const alpha = tab.querySelector('[data-testid="overall-alpha"]')?.closest('.agreement-stat');
     expect(text(alpha?.querySelector('.agreement-stat-name'))).toBe('Krippendorff’s α (nominal), over speaker turns (secondary)');
-    expect(text(tab.querySelector('[data-testid="agreement-methods"]'))).toBe(methodsParagraph(report, 'k_u_alpha'));
+    // The report's own paragraph, which opens with (k)uα: nothing of it is written again here.
+    expect(report.methodsText).toMatch(/^In this calibration round intercoder agreement was measured on the codings' own boundaries/);
+    expect(text(tab.querySelector('[data-testid="agreement-methods"]'))).toBe(report.methodsText);
     expect(text(tab.querySelector('#agreement-pairs-title')?.closest('section')?.querySelector('p'))).toMatch(/over speaker turns \(secondary\)/);
   });
 });
@@ -90,7 +90,7 @@ describe('the Agreement tab of a continuum round', () => {
 describe('the saved HTML report of a continuum round', () => {
   it('has the tab’s chart and methods paragraph, and (k)uα with its verdict and "no interval" per code', () => {
     expect(chartOf(page)).toEqual(chartOf(tab));
-    expect(text(page.querySelector('.methods'))).toBe(methodsParagraph(report, 'k_u_alpha'));
+    expect(text(page.querySelector('.methods'))).toBe(report.methodsText);
     const table = page.querySelector('h2 + p + svg + table');
     const [groups, columns] = [...(table?.querySelectorAll('thead tr') ?? [])];
     expect([...(groups?.querySelectorAll('th') ?? [])].map(text)).toEqual([

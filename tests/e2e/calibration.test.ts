@@ -131,7 +131,7 @@ describe.runIf(browserTestsEnabled())('calibration round to consensus', () => {
       await lead.page.getByTestId('alpha-bar-chart').waitFor();
       await lead.page.getByTestId('pair-heatmap').waitFor();
       const [htmlDownload] = await Promise.all([lead.page.waitForEvent('download'), lead.page.getByRole('button', { name: /Download HTML report/ }).click()]);
-      expect(htmlDownload.suggestedFilename()).toMatch(/-agreement-pilot-round-turn\.html$/);
+      expect(htmlDownload.suggestedFilename()).toMatch(/-agreement-pilot-round-continuum\.html$/);
       const html = readFileSync(await htmlDownload.path(), 'utf8');
       expect(html).toContain('<svg');
       expect(html).not.toMatch(/<script|<link|src=/i);

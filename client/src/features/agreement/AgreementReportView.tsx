@@ -6,12 +6,10 @@
 import { type ReactNode, useMemo, useRef, useState } from 'react';
 import { alphaThresholdKeys, verdictRule } from '../../../../shared/agreement/verdict';
 import type { AgreementReport } from '../../../../shared/api/responses';
-import type { RoundUnit } from '../../../../shared/api/rounds';
 import type { Code } from '../../../../shared/collab/schema';
 import { AlphaBarChart, CoderPairHeatmap } from './charts';
 import { downloadFile, perCodeCsv, reportFileName } from './exportFiles';
 import {
-  methodsParagraph,
   type PerCodeStatistic,
   perCodeLabels,
   perCodeStatisticOf,
@@ -45,12 +43,9 @@ interface Names {
 
 export function AgreementReportView({ report, codes, projectName,
   roundName,
-  roundUnit,
 }: { report: AgreementReport; codes: Code[]; projectName: string;
   /** The calibration round the report is of, named in the files. */
   roundName?: string | null;
-  /** That round's unit: on the codings' own boundaries (`continuum`) the report is read by (k)uα per code. */
-  roundUnit?: RoundUnit | null;
 }) {
   const names: Names = useMemo(
     () => ({
@@ -62,7 +57,8 @@ export function AgreementReportView({ report, codes, projectName,
   const colours = useMemo(() => new Map(codes.map((code) => [code.id, code.color])), [codes]);
   const withIntervals = Object.keys(report.overall.intervals).length > 0;
   const bootstrap = report.overall.intervals.kripp_alpha_nominal;
-  const statistic = perCodeStatisticOf(roundUnit);
+  // A round on the codings' own boundaries is read by (k)uα per code: the report says so itself.
+  const statistic = perCodeStatisticOf(report);
   const documentsText = `${report.documents.length} transcript${report.documents.length === 1 ? '' : 's'}`;
   const [htmlProblem, setHtmlProblem] = useState<string | null>(null);
   // The renderer for the standalone page is loaded on demand: the tab itself never needs it.
@@ -73,7 +69,6 @@ export function AgreementReportView({ report, codes, projectName,
       const html = agreementReportHtml(report, {
         projectName,
         roundName,
-        roundUnit,
         codeNames: names.codes,
         generatedAt: new Date(),
       });
@@ -125,7 +120,7 @@ export function AgreementReportView({ report, codes, projectName,
       <CoderPairMatrix report={report} statistic={statistic} />
       <GroupTable report={report} withIntervals={withIntervals} names={names} statistic={statistic} />
       <DocumentTable report={report} withIntervals={withIntervals} names={names} statistic={statistic} />
-      <MethodsParagraph text={methodsParagraph(report, statistic)} />
+      <MethodsParagraph text={report.methodsText} />
       <Diagnostics report={report} names={names} />
     </div>
   );

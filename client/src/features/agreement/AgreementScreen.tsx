@@ -9,7 +9,7 @@ import { type FormEvent, useMemo, useState } from 'react';
 import type { UnitSpec } from '../../../../shared/agreement/segments/units';
 import type { AgreementQuery } from '../../../../shared/api/agreementQuery';
 import type { AgreementReport, DocumentSummary, Member, ProgressRow, Project } from '../../../../shared/api/responses';
-import type { RoundUnit, RoundView } from '../../../../shared/api/rounds';
+import type { RoundView } from '../../../../shared/api/rounds';
 import { decide } from '../../../../shared/authz';
 import { isConsensusLayer } from '../../../../shared/collab/layers';
 import type { Code } from '../../../../shared/collab/schema';
@@ -158,8 +158,6 @@ function AgreementWorkbench({
   }));
   const [result, setResult] = useState<{ report: AgreementReport; settings: Settings;
     roundName: string | null;
-    /** The round's unit: a round on the codings' own boundaries is read by (k)uα per code. */
-    roundUnit: RoundUnit | null;
   } | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
@@ -200,7 +198,6 @@ function AgreementWorkbench({
     try {
       setResult({ report: await api.agreement(project.id, query), settings,
         roundName: round?.name ?? null,
-        roundUnit: round?.unit ?? null,
       });
     } catch (caught) {
       setError(caught instanceof Error ? caught.message : String(caught));
@@ -363,7 +360,7 @@ function AgreementWorkbench({
 
       {result ? (
         <div aria-busy={busy} className={busy ? 'agreement-results-busy' : undefined}>
-          <AgreementReportView report={result.report} codes={codes} projectName={project.name} roundName={result.roundName} roundUnit={result.roundUnit} />
+          <AgreementReportView report={result.report} codes={codes} projectName={project.name} roundName={result.roundName} />
         </div>
       ) : (
         !busy && (

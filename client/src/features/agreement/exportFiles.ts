@@ -1,9 +1,11 @@
 /**
  * The report as files: the whole JSON, and the per-code table as CSV for R or SPSS (one row per
  * code, one column per statistic, full precision, empty cells for undefined values so both read
- * them as missing).
+ * them as missing). The verdict column is that of the report's headline statistic and is named
+ * after it, so a continuum round's file gives the verdict of its (k)uα, not of the turn alpha.
  */
 import type { AgreementReport } from '../../../../shared/api/responses';
+import { perCodeStatisticOf, perCodeValue } from './perCodeStatistic';
 import { verdictFor } from './reading';
 
 function csvField(value: string | number | null | undefined): string {
@@ -24,6 +26,7 @@ function coderColumn(name: string, index: number): string {
 
 export function perCodeCsv(report: AgreementReport): string {
   const kappaKey = report.coders.length === 2 ? 'cohen_kappa' : 'fleiss_kappa';
+  const statistic = perCodeStatisticOf(report);
   const header = [
     'code_id',
     'code',
@@ -31,7 +34,7 @@ export function perCodeCsv(report: AgreementReport): string {
     'kripp_alpha_nominal',
     'kripp_alpha_lower',
     'kripp_alpha_upper',
-    'verdict',
+    `verdict_${statistic}`,
     'percent_agreement_pairwise',
     kappaKey,
     'gwet_ac1',
@@ -51,7 +54,7 @@ export function perCodeCsv(report: AgreementReport): string {
       alpha,
       interval?.lower,
       interval?.upper,
-      verdictFor(alpha).level,
+      verdictFor(perCodeValue(code, statistic).alpha).level,
       code.statistics.percent_agreement_pairwise,
       code.statistics[kappaKey],
       code.statistics.gwet_ac1,
@@ -85,8 +88,10 @@ function slug(name: string): string {
     .replace(/^-+|-+$/g, '');
 }
 
+/** Named after the round's own unit when the report is of a round (`continuum`, not the turns of its secondary statistics). */
 export function reportFileName(projectName: string, report: AgreementReport, extension: 'json' | 'csv' | 'html', roundName?: string | null): string {
-  const unit = report.unit.kind === 'window' ? `window${report.unit.size}` : report.unit.kind;
+  const measured = report.roundUnit ?? report.unit;
+  const unit = measured.kind === 'window' ? `window${measured.size}` : measured.kind;
   const round = roundName ? `-${slug(roundName) || 'round'}` : '';
   return `${slug(projectName) || 'project'}-agreement${round}-${unit}${extension === 'csv' ? '-per-code' : ''}.${extension}`;
 }

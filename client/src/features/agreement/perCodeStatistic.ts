@@ -1,21 +1,21 @@
 /**
- * Which per-code statistic heads a report. Coded units (turns, sentences, …) are read by
- * Krippendorff's α per code; a calibration round on the codings' own boundaries (unit `continuum`)
- * is read by the unitized (k)uα per code (Krippendorff et al. 2016), the number its round history
- * charts. The report of such a round still carries coded-unit statistics, over speaker turns (the
- * server's `unitOfRound`); they stay visible, labelled as secondary, so nobody cites them as the
- * round's result. Pure, so the tab, the saved HTML page and the tests read a report the same way.
+ * Which per-code statistic heads a report, as the report itself says (`headline`). Coded units
+ * (turns, sentences, …) are read by Krippendorff's α per code; a calibration round on the codings'
+ * own boundaries (unit `continuum`) by the unitized (k)uα per code (Krippendorff et al. 2016), the
+ * number its round history charts. The report of such a round still carries coded-unit statistics,
+ * over speaker turns (the server's `unitOfRound`); they stay visible, labelled as secondary, so
+ * nobody cites them as the round's result. The methods paragraph is the server's, which opens
+ * with the headline. Pure, so the tab, the saved HTML page and the tests read a report the same way.
  */
 import type { AgreementReport } from '../../../../shared/api/responses';
-import type { RoundUnit } from '../../../../shared/api/rounds';
 
 type CodeAgreement = AgreementReport['byCode'][number];
 
 export type PerCodeStatistic = 'kripp_alpha_nominal' | 'k_u_alpha';
 
-/** The headline statistic of a report computed for this round unit (none: a report chosen by hand). */
-export function perCodeStatisticOf(roundUnit: RoundUnit | null | undefined): PerCodeStatistic {
-  return roundUnit?.kind === 'continuum' ? 'k_u_alpha' : 'kripp_alpha_nominal';
+/** The per-code number of the report's headline statistic. */
+export function perCodeStatisticOf(report: Pick<AgreementReport, 'headline'>): PerCodeStatistic {
+  return report.headline === 'unitized' ? 'k_u_alpha' : 'kripp_alpha_nominal';
 }
 
 export interface PerCodeValue {
@@ -62,43 +62,6 @@ export const perCodeLabels: Record<
     axis: 'Unitized (k)uα on the codings’ own boundaries; no interval',
   },
 };
-
-const methodsValue = (value: number) => value.toFixed(3);
-
-/** What the per-code (k)uα values were, in a clause: one value, a range, and how many are undefined. */
-function kAlphaClause(report: AgreementReport): string {
-  const defined = report.byCode
-    .filter((code): code is CodeAgreement & { unitizedKAlpha: number } => code.unitizedKAlpha !== null)
-    .sort((a, b) => a.unitizedKAlpha - b.unitizedKAlpha);
-  const undefinedCount = report.byCode.length - defined.length;
-  if (defined.length === 0) return report.byCode.length === 0 ? 'no code was applied' : 'it was undefined for every code';
-  const lowest = defined[0];
-  const highest = defined[defined.length - 1];
-  const values =
-    defined.length === 1
-      ? `it was ${methodsValue(lowest.unitizedKAlpha)} for ${lowest.name}`
-      : methodsValue(lowest.unitizedKAlpha) === methodsValue(highest.unitizedKAlpha)
-        ? `it was ${methodsValue(lowest.unitizedKAlpha)} for each of ${defined.length} codes`
-        : `it ranged from ${methodsValue(lowest.unitizedKAlpha)} (${lowest.name}) to ${methodsValue(highest.unitizedKAlpha)} (${highest.name})`;
-  return undefinedCount === 0 ? values : `${values}, and was undefined for ${undefinedCount} code${undefinedCount === 1 ? '' : 's'}`;
-}
-
-/**
- * The methods paragraph to show and copy. A continuum round's opens with the round's own
- * statistic and says the coded-unit statistics that follow are secondary; the server's paragraph
- * follows unchanged, so its wording (intervals, seed, coverage) is never rewritten here.
- */
-export function methodsParagraph(report: AgreementReport, statistic: PerCodeStatistic): string {
-  if (statistic === 'kripp_alpha_nominal') return report.methodsText;
-  return (
-    // Straight apostrophes, as in the server's paragraph that follows.
-    "In this calibration round agreement was measured on the codings' own boundaries, with no units imposed: " +
-    "per code, as the unitized (k)uα (Krippendorff et al. 2016), with the round's transcripts laid end to end as one continuum; " +
-    `${kAlphaClause(report)}. No confidence interval is reported for (k)uα. ` +
-    'The coded-unit statistics that follow are secondary, computed over speaker turns. ' +
-    report.methodsText
-  );
-}
 
 type Diagnostic = AgreementReport['diagnostics'][number];
 

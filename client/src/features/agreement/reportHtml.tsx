@@ -7,10 +7,9 @@
 import { renderToStaticMarkup } from 'react-dom/server';
 import { verdictRule } from '../../../../shared/agreement/verdict';
 import type { AgreementReport } from '../../../../shared/api/responses';
-import type { RoundUnit } from '../../../../shared/api/rounds';
 import { standaloneHtmlPage } from '../../../../shared/html';
 import { AlphaBarChart, CoderPairHeatmap } from './charts';
-import { methodsParagraph, perCodeLabels, perCodeStatisticOf, secondaryTurnsLabel } from './perCodeStatistic';
+import { perCodeLabels, perCodeStatisticOf, secondaryTurnsLabel } from './perCodeStatistic';
 import { formatInterval, formatPercent, formatStatistic, readableDiagnostic, severityIcons, unitDescription } from './reading';
 import { alphaBars, CellColumns, CellHeaders, pairCells, SecondaryNote, TranscriptTable, VerdictBadge } from './reportParts';
 
@@ -18,8 +17,6 @@ export interface ReportHtmlContext {
   projectName: string;
   /** The calibration round the report is of, when it is one. */
   roundName?: string | null;
-  /** That round's unit: on the codings' own boundaries (`continuum`) the page is headed by (k)uα per code. */
-  roundUnit?: RoundUnit | null;
   codeNames: ReadonlyMap<string, string>;
   generatedAt: Date;
 }
@@ -50,7 +47,7 @@ function StandaloneReport({ report, context }: { report: AgreementReport; contex
   const alpha = report.overall.statistics.kripp_alpha_nominal;
   const interval = report.overall.intervals.kripp_alpha_nominal;
   const withIntervals = Object.keys(report.overall.intervals).length > 0;
-  const statistic = perCodeStatisticOf(context.roundUnit);
+  const statistic = perCodeStatisticOf(report);
   const continuum = statistic === 'k_u_alpha';
   const labels = perCodeLabels[statistic];
   const documentsText = `${report.documents.length} transcript${report.documents.length === 1 ? '' : 's'}`;
@@ -174,7 +171,7 @@ function StandaloneReport({ report, context }: { report: AgreementReport; contex
       <TranscriptTable report={report} withIntervals={withIntervals} />
 
       <h2>Methods paragraph</h2>
-      <p className="methods">{methodsParagraph(report, statistic)}</p>
+      <p className="methods">{report.methodsText}</p>
 
       <h2>What to watch for</h2>
       {report.diagnostics.length === 0 ? (

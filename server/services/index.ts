@@ -48,6 +48,6 @@ export function createServices(context: ServiceContext, problems: StoredDocument
     agreement,
     health: new HealthService(context, access, problems),
     exchange: new ExchangeService(context, access, { projects, codebook, documents, codings }),
-    reconciliation: new ReconciliationService(context, access, codebook),
+    reconciliation: new ReconciliationService(context, access, codebook, agreement),
   };
 }

@@ -67,10 +67,11 @@ import {
   type VersionAction,
   writtenCodingsNow,
 } from '../../shared/reconcile';
-import { conflict, invalid, notFound } from '../errors';
+import { conflict, DomainError, invalid, notFound } from '../errors';
 import { decisionsCsv, type TrailNames } from '../exchange/tabular/decisionsCsv';
 import type { RoundRecord, UserRecord } from '../storage/types';
 import type { AccessService } from './access';
+import type { AgreementService } from './agreement';
 import type { CodebookService } from './codebook';
 import type { ServiceContext } from './context';
 
@@ -199,6 +200,7 @@ export class ReconciliationService {
     private readonly context: ServiceContext,
     private readonly access: AccessService,
     private readonly codebook: CodebookService,
+    private readonly agreement: AgreementService,
   ) {}
 
   private get gateway() {
@@ -245,10 +247,32 @@ export class ReconciliationService {
   }
 
   /**
-   * The passages of one transcript among the scope's coders. Without a scope: every member whose
-   * layer of this transcript holds codings.
+   * A round's per-code agreement as its report gives it ((k)uα for a round on the codings' own
+   * boundaries, alpha over its units otherwise), for the navigator to order by (SPEC Q1); none
+   * when the report cannot be computed (no transcript of the round left, say), and the navigator
+   * orders by its own overlap measure instead.
    */
-  private async analyse(projectId: string, documentId: string, scope: ReconcileScope, agreedOverlapRatioMin?: number): Promise<Analysis> {
+  private async roundCodeAgreement(round: RoundRecord): Promise<Record<string, number | null> | undefined> {
+    try {
+      return await this.agreement.roundCodeAgreement(round);
+    } catch (error) {
+      if (error instanceof DomainError && error.kind === 'invalid') return undefined;
+      throw error;
+    }
+  }
+
+  /**
+   * The passages of one transcript among the scope's coders. Without a scope: every member whose
+   * layer of this transcript holds codings. `ordered`: the disagreements are listed for the
+   * navigator, so a round's are ordered by its report's per-code agreement; ids, revisions and
+   * every decision are the same either way, so the other callers skip computing it.
+   */
+  private async analyse(
+    projectId: string,
+    documentId: string,
+    scope: ReconcileScope,
+    { agreedOverlapRatioMin, ordered = false }: { agreedOverlapRatioMin?: number; ordered?: boolean } = {},
+  ): Promise<Analysis> {
     if (scope.roundId !== undefined && scope.coders !== undefined) throw invalid('give either coders or round, not both', 'invalid_parameter');
     const round = scope.roundId === undefined ? null : await this.round(projectId, scope.roundId);
     if (round && !round.documentIds.includes(documentId)) throw notFound(`round ${round.id} does not include document ${documentId}`, 'not_in_round');
@@ -262,6 +286,7 @@ export class ReconciliationService {
     if (new Set(coderIds).size !== coderIds.length) throw invalid('coders: a coder is listed twice', 'invalid_parameter');
     const coders = await this.coderRefs(projectId, coderIds);
     if (coders.length < 2) throw invalid('reconciliation compares at least two coders (name them with ?coders=a,b)', 'too_few_coders');
+    const codeAgreement = round && ordered ? await this.roundCodeAgreement(round) : undefined;
     return read(documentNames.transcript(documentId), async (transcript) => {
       const index = new TranscriptIndex(transcript);
       const codings: ReconcileCoding[] = [];
@@ -271,7 +296,7 @@ export class ReconciliationService {
           if (isOnItsWords(offsets)) codings.push({ id: coding.id, coder: coder.id, codeId: coding.codeId, start: offsets.start, end: offsets.end });
         }
       const passages = fromCore(() =>
-        findPassages({ textLength: index.length, text: index.text, codings, coders: coders.map((coder) => coder.id), agreedOverlapRatioMin }),
+        findPassages({ textLength: index.length, text: index.text, codings, coders: coders.map((coder) => coder.id), codeAgreement, agreedOverlapRatioMin }),
       );
       return { projectId, documentId, roundId: round?.id ?? null, coders, passages, text: index.text };
     });
@@ -288,7 +313,7 @@ export class ReconciliationService {
 
   async disagreements(actor: UserRecord, projectId: string, documentId: string, scope: ReconcileScope): Promise<DisagreementList> {
     await this.authorize(actor, projectId, documentId);
-    const analysis = await this.analyse(projectId, documentId, scope);
+    const analysis = await this.analyse(projectId, documentId, scope, { ordered: true });
     const { decisions, merges, claims } = await this.trail(documentId);
     const now = Date.now();
     const byPassage = new Map<string, StoredDecision[]>();
@@ -458,7 +483,7 @@ export class ReconciliationService {
 
   /** The plan for one transcript: agreed passages not decided yet (an auto-merge in force counts as decided). */
   private async plan(actor: UserRecord, projectId: string, documentId: string, scope: ReconcileScope, agreedOverlapRatioMin?: number) {
-    const analysis = await this.analyse(projectId, documentId, scope, agreedOverlapRatioMin);
+    const analysis = await this.analyse(projectId, documentId, scope, { agreedOverlapRatioMin });
     const { decisions, merges } = await this.trail(documentId);
     const revisions = new Map(analysis.passages.passages.map((passage) => [passage.id, passage.revision]));
     // A passage decided on other codings than it has now is planned again.

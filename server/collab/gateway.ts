@@ -96,7 +96,7 @@ export class DocumentGateway {
       throw error;
     }
     if (erased()) {
-      // Loaded just before the deletion: nobody else holds it, so it leaves memory now.
+      // Loaded just before the deletion: it leaves memory now, or when whoever else holds it lets go.
       void this.hocuspocus.unloadDocument(document);
       throw deleted();
     }

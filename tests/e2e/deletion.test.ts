@@ -4,7 +4,7 @@
  * deletion itself reaches the server; the project's name must be typed before it can be deleted.
  */
 import { describe, expect, it } from 'vitest';
-import { browserTestsEnabled, demoEnvironmentPerSuite, signedInPage } from '../helpers/e2e';
+import { browserTestsEnabled, demoEnvironmentPerSuite, documentIdByTitle, openTranscript, signedInPage, userRecord } from '../helpers/e2e';
 
 const poll = { timeout: 15_000, interval: 100 };
 const projectName = 'Clinical leadership in commissioning (demo)';
@@ -53,6 +53,28 @@ describe.runIf(browserTestsEnabled())('deleting in the browser', () => {
       await page.getByRole('heading', { name: 'Your projects' }).waitFor();
       await expect.poll(async () => server.storage.relational.getProject(suite.projectId), poll).toBeNull();
       expect(await page.getByText(projectName).count()).toBe(0);
+    } finally {
+      await context.close();
+    }
+  });
+});
+
+describe.runIf(browserTestsEnabled())('a transcript deleted while a coder has it open', () => {
+  const suite = demoEnvironmentPerSuite();
+
+  it('[E2] a coder with the transcript open is told it was deleted, and its offline copy leaves the browser', { timeout: 60_000 }, async () => {
+    const { server } = suite.environment;
+    const documentId = await documentIdByTitle(server, suite.projectId, 'Interview 03');
+    const { context, page } = await signedInPage(suite.environment, 'coder1@demo.cocode');
+    const offlineCopies = () =>
+      page.evaluate(async (id) => (await indexedDB.databases()).map((database) => database.name ?? '').filter((name) => name.includes(id)), documentId);
+    try {
+      await openTranscript(page, server.url, suite.projectId, documentId);
+      await expect.poll(offlineCopies, poll).toHaveLength(1);
+      await server.services.documents.delete(await userRecord(server, 'lead@demo.cocode'), suite.projectId, documentId);
+      await page.getByTestId('connection-state').filter({ hasText: 'Access refused' }).waitFor();
+      expect(await page.getByTestId('connection-state').getAttribute('title')).toContain('an owner deleted this transcript');
+      await expect.poll(offlineCopies, poll).toHaveLength(0);
     } finally {
       await context.close();
     }

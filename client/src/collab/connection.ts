@@ -51,6 +51,7 @@ const refusalWords: Partial<Record<CloseEvent['reason'], string>> = {
   [closeCodes.authenticationTimeout.reason]: 'opening the document took too long; reload the page',
   [closeCodes.tooManyConnections.reason]: 'too many people have this document open; try again later',
   [closeCodes.brokenDocument.reason]: 'the stored document is damaged; an owner can see it in the project health report',
+  [closeCodes.documentDeleted.reason]: 'an owner deleted this transcript; its offline copy in this browser is deleted too',
 };
 
 /** What the page says about a refused document, from the reason the server sent. */
@@ -191,6 +192,14 @@ export function openDocument(name: string, options: OpenOptions = {}): CollabDoc
     },
     onAuthenticationFailed: ({ reason }) => {
       state.refused = refusalText(reason);
+      changed();
+    },
+    onClose: ({ event }) => {
+      // A deleted transcript (SPEC E2) must not survive in this browser either: its offline copy
+      // holds the coder's codings and the words they quote.
+      if (closeEventForReason(event.reason) !== closeCodes.documentDeleted) return;
+      state.refused = refusalText(event.reason);
+      void persistence?.clearData();
       changed();
     },
     onSynced: ({ state: synced }) => {

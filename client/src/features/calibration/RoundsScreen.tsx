@@ -267,7 +267,10 @@ function RoundCard({
         </span>
       </div>
       <p className="round-scope">
-        {round.documentIds.map(titleOf).join(', ')} · by {roundUnitLabel(round.unit)} · {round.codeIds === null ? 'every code' : `${round.codeIds.length} codes`} · target α ≥{' '}
+        {round.documentIds.map(titleOf).join(', ')}
+        {round.deletedTranscripts > 0 &&
+          ` (and ${round.deletedTranscripts === 1 ? 'one transcript' : `${round.deletedTranscripts} transcripts`} since deleted: its numbers cover the rest)`}{' '}
+        · by {roundUnitLabel(round.unit)} · {round.codeIds === null ? 'every code' : `${round.codeIds.length} codes`} · target α ≥{' '}
         {round.targetAlpha.toFixed(3).replace(/^0/, '')}
         {round.codebookVersionAtCreation !== null && ` · codebook version ${round.codebookVersionAtClose ?? round.codebookVersionAtCreation}`}
       </p>

@@ -428,7 +428,7 @@ export class ReconciliationService {
         id: randomUUID(),
         mergeId: null,
         consensusCodingIds: codings.map((coding) => coding.id),
-        supersedes: body.supersedes ?? null,
+        supersedes: null,
       };
       const { latest, superseded } = await this.gateway.write(documentNames.consensus(documentId), (doc) => {
         // Checked inside the write, so two adjudicators deciding at once cannot both pass.
@@ -437,8 +437,12 @@ export class ReconciliationService {
         const inForce = latestByPassage(decisionsInForce(decisions, readMerges(doc)));
         const previous = inForce.get(disagreementId);
         refuseDecision(decisions, previous, disagreementId, record.revision, body.supersedes, personName);
+        // A passage whose codings changed since its decision (Q3 `changed`) is decided again on what it
+        // is now, so the new decision supersedes the old one: otherwise the consensus would keep both.
+        const supersedes = body.supersedes ?? (previous && previous.revision !== record.revision ? previous.id : undefined);
+        decision.supersedes = supersedes ?? null;
         let superseded: SupersededResult | null = null;
-        if (body.supersedes !== undefined && previous) {
+        if (supersedes !== undefined && previous) {
           const current = readCodings(doc).map((coding) => ({ id: coding.id, codeId: coding.codeId, ...codingOffsets(index, coding) }));
           const written = writtenCodingsNow(codingsWrittenBy(previous), current);
           superseded = { decisionId: previous.id, removed: written.unchanged, keptEdited: written.edited, alreadyRemoved: written.gone };

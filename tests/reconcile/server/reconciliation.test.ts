@@ -200,8 +200,25 @@ describe('[Q1][Q4] decisions', () => {
     const start = document.text.indexOf('paperwork');
     expect((await coderB.api.patch(`${base(document.id)}/codings/${b.differentCode.id}`, { start, end: start + 'paperwork'.length })).status).toBe(200);
     const changed = (await adjudicator.api.get(`${base(document.id)}/disagreements${scope(coderA, coderB)}`)).body;
-    expect(changed.disagreements.find((passage: { id: string }) => passage.id === paperwork.id).state).toBe('changed');
+    const changedPaperwork = changed.disagreements.find((passage: { id: string }) => passage.id === paperwork.id);
+    expect(changedPaperwork.state).toBe('changed');
     expect(changed.progress.resolved).toBe(3);
+
+    // [Q6] Deciding it again replaces the decision on its old codings instead of adding to it.
+    const earlier = changedPaperwork.decisions.at(-1);
+    const before = await consensus(document.id);
+    expect(earlier.consensusCodingIds.every((id: string) => before.some((coding) => coding.id === id))).toBe(true);
+    const redone = await adjudicator.api.post(`${base(document.id)}/disagreements/${paperwork.id}/decision${scope(coderA, coderB)}`, {
+      action: { kind: 'accept', coder: coderB.id },
+      revision: changedPaperwork.revision,
+    });
+    expect(redone.status).toBe(201);
+    expect(redone.body.decision.supersedes).toBe(earlier.id);
+    expect(redone.body.superseded).toEqual({ decisionId: earlier.id, removed: earlier.consensusCodingIds, keptEdited: [], alreadyRemoved: [] });
+    const after = await consensus(document.id);
+    expect(after.some((coding) => earlier.consensusCodingIds.includes(coding.id))).toBe(false);
+    expect(after.filter((coding) => redone.body.decision.consensusCodingIds.includes(coding.id))).toHaveLength(1);
+    expect(redone.body.progress.resolved).toBe(4);
   });
 
   it('a custom boundary and a recode write the drawn range and the new code; unknown codes and stale revisions are refused', async () => {

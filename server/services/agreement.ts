@@ -29,9 +29,8 @@ import { forbidden, invalid, notFound } from '../errors';
 import type { DocumentRecord, RoundRecord, UserRecord } from '../storage/types';
 import type { AccessService } from './access';
 import type { ServiceContext } from './context';
+import { type DocumentReader, documentReaderFor } from './roundDocuments';
 
-/** Reads one document by name for the report: the live document, or a round's frozen copy. */
-type DocumentReader = <T>(documentName: string, read: (doc: Y.Doc) => T | Promise<T>) => Promise<T>;
 
 /**
  * The coded-unit part of a continuum round's report uses speaker turns; the round's own number is
@@ -156,21 +155,6 @@ export class AgreementService {
     } satisfies AgreementReportOptions;
   }
 
-  /** A closed round reads the documents it froze; an open one the live documents. */
-  private async roundReader(round: RoundRecord): Promise<DocumentReader> {
-    if (round.closedAt === null) return (name, read) => this.context.gateway.read(name, read);
-    const frozen = new Map((await this.context.store.getFrozenStates(round.id)).map((entry) => [entry.documentName, entry.state]));
-    return async (name, read) => {
-      const doc = new Y.Doc({ gc: false });
-      const state = frozen.get(name);
-      if (state) Y.applyUpdate(doc, state);
-      try {
-        return await read(doc);
-      } finally {
-        doc.destroy();
-      }
-    };
-  }
 
   /** The round's transcripts that still exist, in the round's order. */
   private async roundDocuments(round: RoundRecord): Promise<DocumentRecord[]> {
@@ -181,7 +165,7 @@ export class AgreementService {
   private async roundInputs(round: RoundRecord): Promise<RoundInputs> {
     const { store, gateway } = this.context;
     const coders = round.coders.map((coder) => coder.userId);
-    const { reportDocuments } = await this.reportDocuments(await this.roundDocuments(round), coders, await this.roundReader(round));
+    const { reportDocuments } = await this.reportDocuments(await this.roundDocuments(round), coders, await documentReaderFor(this.context, round));
     // Closed: the codebook as it was at close (names and scope do not move with later edits).
     const atClose = round.closedAt === null ? null : await store.getCodebookVersion(round.projectId, round.codebookVersionAtClose ?? -1);
     const codes: Code[] = atClose?.codes ?? (await gateway.read(documentNames.codebook(round.projectId), readCodes));

@@ -10,7 +10,7 @@
  * do, blind mode or not (A3).
  */
 import { createHash, randomUUID } from 'node:crypto';
-import * as Y from 'yjs';
+import type * as Y from 'yjs';
 import type {
   AutoMergePreview,
   AutoMergeResult,
@@ -74,9 +74,8 @@ import type { AccessService } from './access';
 import type { AgreementService } from './agreement';
 import type { CodebookService } from './codebook';
 import type { ServiceContext } from './context';
+import { documentReaderFor } from './roundDocuments';
 
-/** Reads one document by name: the live document, or a closed round's frozen copy. */
-type DocumentReader = <T>(documentName: string, read: (doc: Y.Doc) => T | Promise<T>) => Promise<T>;
 
 /** One transcript's passages for a scope, with what the answers need besides. */
 interface Analysis {
@@ -230,21 +229,6 @@ export class ReconciliationService {
     return refs;
   }
 
-  /** The reader for a scope: a closed round's frozen documents, otherwise the live ones. */
-  private async reader(round: RoundRecord | null): Promise<DocumentReader> {
-    if (round === null || round.closedAt === null) return (name, read) => this.gateway.read(name, read);
-    const frozen = new Map((await this.context.store.getFrozenStates(round.id)).map((entry) => [entry.documentName, entry.state]));
-    return async (name, read) => {
-      const doc = new Y.Doc({ gc: false });
-      const state = frozen.get(name);
-      if (state) Y.applyUpdate(doc, state);
-      try {
-        return await read(doc);
-      } finally {
-        doc.destroy();
-      }
-    };
-  }
 
   /**
    * A round's per-code agreement as its report gives it ((k)uα for a round on the codings' own
@@ -276,7 +260,7 @@ export class ReconciliationService {
     if (scope.roundId !== undefined && scope.coders !== undefined) throw invalid('give either coders or round, not both', 'invalid_parameter');
     const round = scope.roundId === undefined ? null : await this.round(projectId, scope.roundId);
     if (round && !round.documentIds.includes(documentId)) throw notFound(`round ${round.id} does not include document ${documentId}`, 'not_in_round');
-    const read = await this.reader(round);
+    const read = await documentReaderFor(this.context, round);
     let coderIds = round ? round.coders.map((coder) => coder.userId) : scope.coders;
     if (coderIds === undefined) {
       coderIds = [];

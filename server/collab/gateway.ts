@@ -97,7 +97,7 @@ export class DocumentGateway {
     }
     if (erased()) {
       // Loaded just before the deletion: it leaves memory now, or when whoever else holds it lets go.
-      void this.hocuspocus.unloadDocument(document);
+      this.unloadIfCurrent(document);
       throw deleted();
     }
     // Counted as a connection, so Hocuspocus does not unload the document while we use it.
@@ -127,9 +127,20 @@ export class DocumentGateway {
       document.name,
       setTimeout(() => {
         this.idleTimers.delete(document.name);
-        if (this.hocuspocus.shouldUnloadDocument(document)) void this.hocuspocus.unloadDocument(document);
+        if (this.hocuspocus.shouldUnloadDocument(document)) this.unloadIfCurrent(document);
       }, this.idleUnloadMs),
     );
+  }
+
+  /**
+   * Unloads `document` only while it is still the live copy of its name. By the time an idle timer
+   * fires, this copy may have left memory another way and a newer one been loaded for an editor;
+   * Hocuspocus unloads by name, so unloading the stale copy would drop the editor's from its map
+   * and split the document in two: later REST writes and connections would load a third copy the
+   * editor never hears of (SPEC D2).
+   */
+  private unloadIfCurrent(document: Document): void {
+    if (this.hocuspocus.documents.get(document.name) === document) void this.hocuspocus.unloadDocument(document);
   }
 
   /** Cancels pending idle unloads (on shutdown). */

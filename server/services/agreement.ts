@@ -31,7 +31,6 @@ import type { AccessService } from './access';
 import type { ServiceContext } from './context';
 import { type DocumentReader, documentReaderFor } from './roundDocuments';
 
-
 /**
  * The coded-unit part of a continuum round's report uses speaker turns; the round's own number is
  * the unitized (k)uα per code, which needs no units.
@@ -154,7 +153,6 @@ export class AgreementService {
       codes: inputs.codes,
     } satisfies AgreementReportOptions;
   }
-
 
   /** The round's transcripts that still exist, in the round's order. */
   private async roundDocuments(round: RoundRecord): Promise<DocumentRecord[]> {

@@ -76,7 +76,6 @@ import type { CodebookService } from './codebook';
 import type { ServiceContext } from './context';
 import { documentReaderFor } from './roundDocuments';
 
-
 /** One transcript's passages for a scope, with what the answers need besides. */
 interface Analysis {
   projectId: string;
@@ -228,7 +227,6 @@ export class ReconciliationService {
     }
     return refs;
   }
-
 
   /**
    * A round's per-code agreement as its report gives it ((k)uα for a round on the codings' own
